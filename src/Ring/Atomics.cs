@@ -1,0 +1,54 @@
+using System;
+using System.Threading;
+
+namespace RingIpc;
+
+/// <summary>
+/// The only place that reads or writes ordered values in shared memory.
+/// </summary>
+/// <remarks>
+/// <para>Memory-ordering argument. The ring protocol needs exactly three things:</para>
+/// <list type="number">
+/// <item>A <b>release store</b> for every value that publishes data written before it (a record's
+/// committed length, the head after the consumer zeroed what it consumed, the tail). The peer's
+/// <b>acquire load</b> of that value then sees every byte written before the store.</item>
+/// <item>A <b>compare-and-swap</b> for the MPSC claim position, so that two producers never
+/// reserve the same bytes. A CAS is a full fence on every platform .NET runs on.</item>
+/// <item><b>Untorn 64-bit values</b> in 32-bit processes. An aligned 8-byte load or store is
+/// single-copy atomic on a 64-bit process, so <see cref="Volatile"/> suffices there. In a 32-bit
+/// process a plain <c>long</c> access is two 4-byte accesses and tears (measured in 32-bit Mono,
+/// DESIGN.md §3), so we use <see cref="Interlocked"/>, whose atomicity is documented for 32-bit
+/// runtimes (it is <c>lock cmpxchg8b</c> on x86, and a full fence, stronger than we need).</item>
+/// </list>
+/// <para><see cref="IntPtr.Size"/> is a JIT-time constant, so the untaken branch costs nothing.
+/// Every 64-bit field in a section sits at an 8-aligned offset (checked by the layout constants).</para>
+/// </remarks>
+internal static unsafe class Atomics
+{
+    /// <summary>Acquire load of a shared 64-bit value, untorn in 32- and 64-bit processes.</summary>
+    public static long LoadAcquire(long* address) =>
+        IntPtr.Size == 8 ? Volatile.Read(ref *address) : Interlocked.Read(ref *address);
+
+    /// <summary>Release store of a shared 64-bit value, untorn in 32- and 64-bit processes.</summary>
+    public static void StoreRelease(long* address, long value)
+    {
+        if (IntPtr.Size == 8)
+        {
+            Volatile.Write(ref *address, value);
+        }
+        else
+        {
+            Interlocked.Exchange(ref *address, value);
+        }
+    }
+
+    /// <summary>Atomically replaces <paramref name="expected"/> by <paramref name="value"/>; full fence.</summary>
+    public static bool CompareAndSwap(long* address, long expected, long value) =>
+        Interlocked.CompareExchange(ref *address, value, expected) == expected;
+
+    /// <summary>Acquire load of a shared 32-bit value (aligned 4-byte loads never tear).</summary>
+    public static int LoadAcquire(int* address) => Volatile.Read(ref *address);
+
+    /// <summary>Release store of a shared 32-bit value.</summary>
+    public static void StoreRelease(int* address, int value) => Volatile.Write(ref *address, value);
+}

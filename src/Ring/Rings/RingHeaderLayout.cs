@@ -1,0 +1,83 @@
+namespace RingIpc.Rings;
+
+/// <summary>
+/// Every offset of the ring section format v1 (DESIGN.md §2), as named constants.
+/// </summary>
+/// <remarks>
+/// <code>
+///  0                   1                   2                   3
+///  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+/// +---------------------------------------------------------------+  header page, 4096 bytes
+/// |                   magic "RINGIPC1" (8 bytes)                  |  0
+/// +-------------------------------+-------------------------------+
+/// |        format version         |      kind (1 SPSC, 2 MPSC)    |  8
+/// +-------------------------------+-------------------------------+
+/// |              capacity of the data area (8 bytes)              |  16
+/// +-------------------------------+-------------------------------+
+/// |   max record length (cap/8)   |       header size (4096)      |  24
+/// +-------------------------------+-------------------------------+
+/// |       message layout fingerprint (8 bytes, 0 = untyped)       |  32
+/// +-------------------------------+-------------------------------+
+/// |  message size (0 = variable)  | init state (2 = ready, last)  |  40
+/// +-------------------------------+-------------------------------+
+/// |          creator pid          |             flags             |  48
+/// +-------------------------------+-------------------------------+
+/// |       creation time (Unix milliseconds, 8 bytes)              |  56
+/// +---------------------------------------------------------------+
+/// |  128: tail = claim position (producers' line)                 |  128
+/// |  256: head (the consumer's line)                              |  256
+/// |  384: signaling words         512: liveness                   |  384
+/// +---------------------------------------------------------------+
+/// |                data area, `capacity` bytes                    |  4096
+/// +---------------------------------------------------------------+
+/// </code>
+/// All integers are little-endian and fixed width; there is no pointer-sized field. Fields written by
+/// different sides sit 128 bytes apart (a cache line and its prefetched neighbour). Every 8-byte field
+/// is 8-aligned, so it is read and written atomically in 32-bit processes too (<see cref="Atomics"/>).
+/// Positions are byte counters that only grow; a position's index is <c>position &amp; (capacity − 1)</c>.
+/// </remarks>
+internal static class RingHeaderLayout
+{
+    /// <summary>"RINGIPC1" read as a little-endian 64-bit integer.</summary>
+    public const ulong Magic = 0x3143_5049_474E_4952;
+
+    /// <summary>The format version this code reads and writes.</summary>
+    public const int FormatVersion = 1;
+
+    public const int MagicOffset = 0;
+    public const int VersionOffset = 8;
+    public const int KindOffset = 12;
+    public const int CapacityOffset = 16;
+    public const int MaxRecordLengthOffset = 24;
+    public const int HeaderSizeOffset = 28;
+    public const int FingerprintOffset = 32;
+    public const int MessageSizeOffset = 40;
+    public const int InitStateOffset = 44;
+    public const int CreatorPidOffset = 48;
+    public const int FlagsOffset = 52;
+    public const int CreationTimeOffset = 56;
+
+    /// <summary>The claim position: the end of the last record reserved by a producer.</summary>
+    public const int TailOffset = 128;
+
+    /// <summary>The consumer's position: everything before it is consumed and zeroed.</summary>
+    public const int HeadOffset = 256;
+
+    /// <summary>Reserved for signaling words (futex sequences, waiting flags).</summary>
+    public const int SignalingOffset = 384;
+
+    /// <summary>Reserved for liveness (consumer pid and heartbeat, producer count, counters).</summary>
+    public const int LivenessOffset = 512;
+
+    /// <summary>The header's size; the data area starts here.</summary>
+    public const int HeaderSize = 4096;
+
+    /// <summary><see cref="InitStateOffset"/>: every other header field is written and valid.</summary>
+    public const int InitStateReady = 2;
+
+    /// <summary>The smallest data area.</summary>
+    public const int MinCapacity = 4096;
+
+    /// <summary>The largest data area (1 GiB).</summary>
+    public const int MaxCapacity = 1 << 30;
+}

@@ -1,0 +1,18 @@
+namespace RingIpc;
+
+/// <summary>How to create a ring.</summary>
+public sealed class RingOptions
+{
+    /// <summary>The default capacity: 1 MiB.</summary>
+    public const int DefaultCapacity = 1 << 20;
+
+    /// <summary>One producer or many. Default: <see cref="RingKind.Spsc"/>.</summary>
+    public RingKind Kind { get; set; } = RingKind.Spsc;
+
+    /// <summary>Bytes in the data area: a power of two from 4 KiB to 1 GiB. Default: 1 MiB.
+    /// The longest message is <c>Capacity / 8 − 8</c> bytes.</summary>
+    public int Capacity { get; set; } = DefaultCapacity;
+
+    /// <summary>Who may open the ring (Unix file mode). Default: <see cref="SectionAccess.Owner"/>.</summary>
+    public SectionAccess Access { get; set; } = SectionAccess.Owner;
+}

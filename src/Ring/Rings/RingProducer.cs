@@ -1,0 +1,226 @@
+using System;
+using System.Runtime.CompilerServices;
+using static RingIpc.Rings.RecordLayout;
+
+namespace RingIpc;
+
+/// <summary>
+/// Writes messages into a <see cref="SharedRing"/>. Never blocks: every method returns <c>false</c> when
+/// the ring has no room, and writes nothing then. Allocates nothing per message.
+/// </summary>
+/// <remarks>
+/// One instance is for one thread. On an MPSC ring, any number of producers (in any processes) may write
+/// at once; on an SPSC ring there must be only one producer at a time.
+/// </remarks>
+public sealed unsafe class RingProducer : IDisposable
+{
+    private readonly SharedRing _ring;
+    private readonly byte* _data;
+    private readonly long* _tail;
+    private readonly long* _head;
+    private readonly int _capacity;
+    private readonly int _mask;
+    private readonly bool _multiProducer;
+
+    /// <summary>The claim position as this producer last set it (SPSC only: no one else moves it).</summary>
+    private long _ownTail;
+
+    /// <summary>A head position seen earlier: the head only grows, so it is a safe lower bound.</summary>
+    private long _headCache;
+
+    private bool _disposed;
+
+    internal RingProducer(SharedRing ring)
+    {
+        _ring = ring;
+        _data = ring.Data;
+        _tail = (long*)(ring.Header + Rings.RingHeaderLayout.TailOffset);
+        _head = (long*)(ring.Header + Rings.RingHeaderLayout.HeadOffset);
+        _capacity = ring.Capacity;
+        _mask = ring.Capacity - 1;
+        _multiProducer = ring.Kind == RingKind.Mpsc;
+        MaxMessageLength = ring.MaxMessageLength;
+
+        long tail = Atomics.LoadAcquire(_tail);
+        _headCache = Atomics.LoadAcquire(_head);
+        ValidatePositions(tail, _headCache);
+        _ownTail = tail;
+    }
+
+    /// <summary>The longest message this ring takes, in bytes.</summary>
+    public int MaxMessageLength { get; }
+
+    /// <summary>Copies <paramref name="message"/> into the ring as one record.</summary>
+    /// <param name="message">The payload; may be empty.</param>
+    /// <param name="messageType">A non-negative type id the consumer receives with the message.</param>
+    /// <returns><c>false</c> if the ring has no room for it now; nothing was written then.</returns>
+    /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageLength"/>.</exception>
+    public bool TryWrite(ReadOnlySpan<byte> message, int messageType = 0)
+    {
+        int index = Claim(message.Length, messageType);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        message.CopyTo(new Span<byte>(_data + index + HeaderLength, message.Length));
+        Publish(index, HeaderLength + message.Length, messageType);
+        return true;
+    }
+
+    /// <summary>Writes <paramref name="message"/>'s bytes as one record of <c>sizeof(T)</c> bytes.</summary>
+    /// <typeparam name="T">A fixed-size type without references.</typeparam>
+    /// <returns><c>false</c> if the ring has no room for it now.</returns>
+    public bool TryWrite<T>(in T message, int messageType = 0)
+        where T : unmanaged
+    {
+        int index = Claim(sizeof(T), messageType);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Unsafe.WriteUnaligned(_data + index + HeaderLength, message);
+        Publish(index, HeaderLength + sizeof(T), messageType);
+        return true;
+    }
+
+    /// <summary>Reserves room for a message of <paramref name="length"/> bytes to be filled in place.</summary>
+    /// <param name="length">The payload length; may be 0.</param>
+    /// <param name="claim">The reservation: fill <see cref="RingClaim.Span"/>, then <see cref="RingClaim.Commit"/>
+    /// or <see cref="RingClaim.Abort"/>. Disposing it uncommitted aborts it. The consumer stops at an
+    /// uncommitted claim, so complete it promptly.</param>
+    /// <param name="messageType">A non-negative type id the consumer receives with the message.</param>
+    /// <returns><c>false</c> if the ring has no room now.</returns>
+    public bool TryClaim(int length, out RingClaim claim, int messageType = 0)
+    {
+        int index = Claim(length, messageType);
+        if (index < 0)
+        {
+            claim = default;
+            return false;
+        }
+
+        claim = new RingClaim(this, new Span<byte>(_data + index + HeaderLength, length), index, messageType);
+        return true;
+    }
+
+    /// <summary>Detaches the producer. An uncommitted claim stays uncommitted.</summary>
+    public void Dispose() => _disposed = true;
+
+    /// <summary>Commits or aborts the claim at <paramref name="index"/> (called by <see cref="RingClaim"/>).</summary>
+    internal void Complete(int index, int payloadLength, int messageType)
+    {
+        ThrowIfDisposed();
+        int recordLength = HeaderLength + payloadLength;
+        if (*(int*)(_data + index + LengthOffset) != -recordLength)
+        {
+            throw new InvalidOperationException("This claim was already committed or aborted.");
+        }
+
+        Publish(index, recordLength, messageType);
+    }
+
+    /// <summary>
+    /// Reserves one record for a payload of <paramref name="payloadLength"/> bytes, preceded by a padding
+    /// record if it would cross the end of the data area, and marks it uncommitted.
+    /// </summary>
+    /// <returns>The record's index in the data area, or -1 if there is no room.</returns>
+    private int Claim(int payloadLength, int messageType)
+    {
+        ThrowIfDisposed();
+        if ((uint)payloadLength > (uint)MaxMessageLength)
+        {
+            throw new ArgumentException(
+                $"A message of {payloadLength} bytes does not fit: this ring takes 0 to {MaxMessageLength} bytes (capacity / 8 - 8).",
+                nameof(payloadLength));
+        }
+
+        if (messageType < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(messageType), messageType, "A message type must not be negative.");
+        }
+
+        int recordLength = Align(HeaderLength + payloadLength);
+        long tail;
+        int padding;
+        if (_multiProducer)
+        {
+            // Other producers move the claim position too: reserve [tail, tail + padding + record) with a CAS.
+            do
+            {
+                tail = Atomics.LoadAcquire(_tail);
+                if (!HasRoom(tail, recordLength, out padding))
+                {
+                    return -1;
+                }
+            }
+            while (!Atomics.CompareAndSwap(_tail, tail, tail + padding + recordLength));
+        }
+        else
+        {
+            tail = _ownTail;
+            if (!HasRoom(tail, recordLength, out padding))
+            {
+                return -1;
+            }
+
+            _ownTail = tail + padding + recordLength;
+            Atomics.StoreRelease(_tail, _ownTail);
+        }
+
+        if (padding != 0)
+        {
+            Publish((int)(tail & _mask), padding, PaddingType);
+        }
+
+        int index = (int)((tail + padding) & _mask);
+        *(int*)(_data + index + LengthOffset) = -(HeaderLength + payloadLength);
+        return index;
+    }
+
+    /// <summary>Whether [tail, tail + padding + record) is free, where padding fills the data area's end
+    /// when the record would cross it.</summary>
+    private bool HasRoom(long tail, int recordLength, out int padding)
+    {
+        int toEnd = _capacity - (int)(tail & _mask);
+        padding = recordLength > toEnd ? toEnd : 0;
+        long end = tail + padding + recordLength;
+        if (end - _headCache <= _capacity)
+        {
+            return true;
+        }
+
+        long head = Atomics.LoadAcquire(_head);
+        ValidatePositions(tail, head);
+        _headCache = head;
+        return end - head <= _capacity;
+    }
+
+    /// <summary>Stores a record's type, then its positive length with release: the record is committed.</summary>
+    private void Publish(int index, int recordLength, int messageType)
+    {
+        *(int*)(_data + index + TypeOffset) = messageType;
+        Atomics.StoreRelease((int*)(_data + index + LengthOffset), recordLength);
+    }
+
+    /// <summary>Positions come from shared memory: a head more than a capacity behind the tail, or (SPSC)
+    /// ahead of it, means the section is corrupt. (An MPSC producer's tail may be stale and behind the head.)</summary>
+    private void ValidatePositions(long tail, long head)
+    {
+        bool stale = _multiProducer && tail < head;
+        if (!stale && (tail - head < 0 || tail - head > _capacity || ((tail | head) & (Alignment - 1)) != 0))
+        {
+            throw new RingFormatException("head/tail positions", $"head {head}, tail {tail}",
+                $"8-aligned positions with 0 <= tail - head <= {_capacity}");
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed || _ring.IsDisposed)
+        {
+            throw new ObjectDisposedException(nameof(RingProducer), $"The producer of ring '{_ring.Name}' was disposed.");
+        }
+    }
+}

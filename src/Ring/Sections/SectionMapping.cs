@@ -1,0 +1,50 @@
+using System;
+using System.IO.MemoryMappedFiles;
+
+namespace RingIpc.Sections;
+
+/// <summary>A mapped view of a whole section and the pointer to its first byte.</summary>
+internal sealed unsafe class SectionMapping : IDisposable
+{
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private bool _disposed;
+
+    public SectionMapping(MemoryMappedFile file, long length)
+    {
+        _file = file;
+        try
+        {
+            _view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.ReadWrite);
+            byte* pointer = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            Pointer = pointer + _view.PointerOffset;
+            Length = length;
+        }
+        catch
+        {
+            _view?.Dispose();
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The first byte of the section.</summary>
+    public byte* Pointer { get; }
+
+    /// <summary>The length of the section in bytes.</summary>
+    public long Length { get; }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _file.Dispose();
+    }
+}

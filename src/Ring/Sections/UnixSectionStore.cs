@@ -1,0 +1,194 @@
+using System;
+using System.IO;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+using RingIpc.Interop;
+#if NET
+using Microsoft.Win32.SafeHandles;
+#endif
+
+namespace RingIpc.Sections;
+
+/// <summary>
+/// Sections on Linux and macOS: a file under <c>/dev/shm</c> (macOS: <c>$TMPDIR</c>) mapped with
+/// <see cref="MemoryMappedFile.CreateFromFile(string)"/>, because .NET has no named maps there.
+/// </summary>
+/// <remarks>
+/// A new section is created under a temporary name (<c>O_CREAT | O_EXCL | O_NOFOLLOW</c>, mode 0600 or
+/// 0660), sized, mapped and initialized, and only then published under its real name with
+/// <c>link()</c>, which fails if the name exists. So an opener never sees a half-initialized
+/// section, and of several processes creating the same name exactly one succeeds. Opening uses
+/// <c>O_NOFOLLOW</c>: a symbolic link planted under a section's name is refused.
+/// </remarks>
+internal static class UnixSectionStore
+{
+    private const string Prefix = "RingIpc.";
+
+    /// <summary>The folder that holds section files.</summary>
+    public static string Directory { get; } = ChooseDirectory();
+
+    /// <summary>The file that backs section <paramref name="name"/>.</summary>
+    public static string PathOf(string name) => Path.Combine(Directory, Prefix + name);
+
+    public static SectionMapping Create(string name, long length, SectionAccess access, Action<SectionMapping>? initialize)
+    {
+        string path = PathOf(name);
+        string temporary = Path.Combine(Directory, $".{Prefix}{name}.{LibC.GetPid()}.{Guid.NewGuid():N}.tmp");
+        int mode = access == SectionAccess.OwnerAndGroup ? 0x1B0 /* 0660 */ : 0x180 /* 0600 */;
+        int fd = LibC.Open(temporary, LibC.OpenFlags.ReadWrite | LibC.OpenFlags.Create | LibC.OpenFlags.Exclusive | LibC.OpenFlags.NoFollow | LibC.OpenFlags.CloseOnExec, mode);
+        if (fd < 0)
+        {
+            throw ErrorFor(LibC.LastError(), name, temporary, "create");
+        }
+
+        try
+        {
+            // The mode given to open() is filtered by the umask; fchmod sets it exactly.
+            if (LibC.FChmod(fd, mode) != 0)
+            {
+                int error = LibC.LastError();
+                LibC.Close(fd);
+                throw ErrorFor(error, name, temporary, "set the mode of");
+            }
+
+            SectionMapping mapping = Map(fd, temporary, length, setLength: true);
+            try
+            {
+                initialize?.Invoke(mapping);
+                if (LibC.Link(temporary, path) != 0)
+                {
+                    throw ErrorFor(LibC.LastError(), name, path, "create");
+                }
+            }
+            catch
+            {
+                mapping.Dispose();
+                throw;
+            }
+
+            return mapping;
+        }
+        finally
+        {
+            LibC.Unlink(temporary);
+        }
+    }
+
+    public static SectionMapping Open(string name, Action<long> validateLength)
+    {
+        string path = PathOf(name);
+        int fd = LibC.Open(path, LibC.OpenFlags.ReadWrite | LibC.OpenFlags.NoFollow | LibC.OpenFlags.CloseOnExec, 0);
+        if (fd < 0)
+        {
+            throw ErrorFor(LibC.LastError(), name, path, "open");
+        }
+
+        return Map(fd, path, length: -1, setLength: false, validateLength);
+    }
+
+    public static bool Delete(string name)
+    {
+        if (LibC.Unlink(PathOf(name)) == 0)
+        {
+            return true;
+        }
+
+        int error = LibC.LastError();
+        return error == LibC.ENOENT ? false : throw ErrorFor(error, name, PathOf(name), "delete");
+    }
+
+    /// <summary>Maps the file open as <paramref name="fd"/> (which this call takes over).</summary>
+    private static SectionMapping Map(int fd, string path, long length, bool setLength, Action<long>? validateLength = null)
+    {
+#if NET
+        var handle = new SafeFileHandle((IntPtr)fd, ownsHandle: true);
+        try
+        {
+            if (setLength)
+            {
+                RandomAccess.SetLength(handle, length);
+            }
+            else
+            {
+                length = RandomAccess.GetLength(handle);
+                validateLength?.Invoke(length);
+            }
+
+            var file = MemoryMappedFile.CreateFromFile(handle, null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+            return new SectionMapping(file, length);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+#else
+        // .NET Framework / Mono cannot wrap a raw descriptor in a FileStream, so the file is opened
+        // again by path. The descriptor opened with O_NOFOLLOW stays open meanwhile, and the folder is
+        // sticky (/dev/shm, $TMPDIR), so only the owner could swap the file in between.
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            try
+            {
+                if (setLength)
+                {
+                    stream.SetLength(length);
+                }
+                else
+                {
+                    length = stream.Length;
+                    validateLength?.Invoke(length);
+                }
+
+                var file = MemoryMappedFile.CreateFromFile(stream, null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+                return new SectionMapping(file, length);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            LibC.Close(fd);
+        }
+#endif
+    }
+
+    private static Exception ErrorFor(int errno, string name, string path, string action)
+    {
+        if (errno == LibC.ENOENT)
+        {
+            return new FileNotFoundException($"There is no section named '{name}' ({path} does not exist).", path);
+        }
+
+        if (errno == LibC.EEXIST)
+        {
+            return new IOException($"Cannot {action} section '{name}': a section with that name already exists ({path}).");
+        }
+
+        if (errno == LibC.ELOOP)
+        {
+            return new IOException($"Cannot {action} section '{name}': {path} is a symbolic link, which sections never follow.");
+        }
+
+        if (errno == LibC.EACCES)
+        {
+            return new UnauthorizedAccessException($"Cannot {action} section '{name}': permission denied on {path}.");
+        }
+
+        return new IOException($"Cannot {action} section '{name}' ({path}): errno {errno}.");
+    }
+
+    private static string ChooseDirectory()
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+        {
+            return Path.GetTempPath();
+        }
+
+        return System.IO.Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+    }
+}
