@@ -1,0 +1,104 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using Xunit;
+
+namespace RingIpc.Tests;
+
+/// <summary>A real child process running RingIpc.Peer (see tests/RingPeer), killed if still running at dispose.</summary>
+internal sealed class PeerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private PeerProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Id => _process.Id;
+
+    public static PeerProcess Start(params string[] arguments)
+    {
+        string peer = System.IO.Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll");
+        Assert.True(File.Exists(peer), $"peer executable missing: {peer}");
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(peer);
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = info };
+        var peerProcess = new PeerProcess(process);
+        process.OutputDataReceived += (_, e) => peerProcess.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => peerProcess.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return peerProcess;
+    }
+
+    /// <summary>Waits for the process to exit successfully and returns its output.</summary>
+    public string WaitForSuccess(TimeSpan timeout)
+    {
+        bool exited = _process.WaitForExit((int)timeout.TotalMilliseconds);
+        if (exited)
+        {
+            _process.WaitForExit(); // flushes the asynchronous output readers
+        }
+
+        string output = Output;
+        Assert.True(exited, $"peer did not finish within {timeout}; output so far:\n{output}");
+        Assert.True(_process.ExitCode == 0, $"peer exited with {_process.ExitCode}:\n{output}");
+        return output;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // never started
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using FsCheck;
+using FsCheck.Fluent;
+using Xunit;
+
+namespace RingIpc.Tests.Rings;
+
+/// <summary>
+/// Model-based property test: random sequences of writes, claims (committed or aborted), single and
+/// batch reads are applied both to a ring and to a <see cref="Queue{T}"/> of byte arrays, over many
+/// wraps, for both kinds and several capacities. The model also predicts from positions alone whether
+/// each write fits, so the ring may neither lose space nor overfill.
+/// </summary>
+public class RingModelTests
+{
+    private enum OpKind
+    {
+        Write,
+        ClaimCommit,
+        ClaimAbort,
+        Read,
+        BatchRead,
+    }
+
+    private readonly record struct Op(OpKind Kind, int Size, int Max)
+    {
+        public override string ToString() => $"{Kind}({Size},{Max})";
+    }
+
+    [Theory]
+    [InlineData(RingKind.Spsc, 4096)]
+    [InlineData(RingKind.Spsc, 8192)]
+    [InlineData(RingKind.Spsc, 65536)]
+    [InlineData(RingKind.Mpsc, 4096)]
+    [InlineData(RingKind.Mpsc, 16384)]
+    public void The_ring_behaves_like_a_queue(RingKind kind, int capacity)
+    {
+        int maxMessage = capacity / 8 - 8;
+        Gen<int> sizes = Gen.Frequency(
+            (3, Gen.Choose(0, 16)),
+            (3, Gen.Choose(0, maxMessage)),
+            (1, Gen.Elements(0, 1, 7, 8, maxMessage - 1, maxMessage)));
+        Gen<Op> ops = Gen.Frequency(
+            (4, sizes.Select(s => new Op(OpKind.Write, s, 0))),
+            (2, sizes.Select(s => new Op(OpKind.ClaimCommit, s, 0))),
+            (1, sizes.Select(s => new Op(OpKind.ClaimAbort, s, 0))),
+            (3, Gen.Constant(new Op(OpKind.Read, 0, 0))),
+            (2, Gen.Choose(1, 40).Select(m => new Op(OpKind.BatchRead, 0, m))));
+        Arbitrary<Op[]> sequences = Gen.Choose(50, 400).SelectMany(n => Gen.ArrayOf(ops, n)).ToArbitrary();
+
+        Prop.ForAll(sequences, sequence => Run(kind, capacity, sequence))
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+    }
+
+    private static void Run(RingKind kind, int capacity, Op[] sequence)
+    {
+        using var name = new TempName("model");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = capacity });
+        using var producer = ring.CreateProducer();
+        using var consumer = ring.CreateConsumer();
+        var model = new Model(capacity);
+        int counter = 0;
+        var received = new List<(int Type, byte[] Payload)>();
+        RingMessageHandler collect = (type, payload) => received.Add((type, payload.ToArray()));
+
+        foreach (Op op in sequence)
+        {
+            counter++;
+            switch (op.Kind)
+            {
+                case OpKind.Write:
+                case OpKind.ClaimCommit:
+                case OpKind.ClaimAbort:
+                {
+                    byte[] payload = Payload(counter, op.Size);
+                    int type = counter % 1000;
+                    bool expected = model.Fits(op.Size);
+                    bool actual = Apply(producer, op.Kind, payload, type);
+                    Assert.True(expected == actual, $"op {counter} {op}: the model says fits={expected}, the ring said {actual}");
+                    if (actual)
+                    {
+                        model.Append(op.Size, op.Kind == OpKind.ClaimAbort ? null : (type, payload));
+                    }
+
+                    break;
+                }
+
+                case OpKind.Read:
+                {
+                    (int Type, byte[] Payload)? expected = model.Take(1).Cast<(int, byte[])?>().FirstOrDefault();
+                    if (consumer.TryRead(out RingMessage message))
+                    {
+                        using (message)
+                        {
+                            Assert.True(expected.HasValue, $"op {counter}: the ring returned a message, the model is empty");
+                            Assert.Equal(expected.Value.Type, message.MessageType);
+                            Assert.Equal(expected.Value.Payload, message.Payload.ToArray());
+                        }
+                    }
+                    else
+                    {
+                        Assert.False(expected.HasValue, $"op {counter}: the ring is empty, the model is not");
+                    }
+
+                    break;
+                }
+
+                case OpKind.BatchRead:
+                {
+                    var expected = model.Take(op.Max);
+                    received.Clear();
+                    int count = consumer.Read(collect, op.Max);
+                    Assert.Equal(expected.Count, count);
+                    Assert.Equal(expected.Select(e => e.Type), received.Select(r => r.Type));
+                    Assert.Equal(expected.Select(e => e.Payload), received.Select(r => r.Payload));
+                    break;
+                }
+            }
+        }
+
+        // Drain: everything the model holds is still there, in order.
+        var rest = model.Take(int.MaxValue);
+        received.Clear();
+        while (consumer.Read(collect) > 0)
+        {
+        }
+
+        Assert.Equal(rest.Select(e => e.Payload), received.Select(r => r.Payload));
+    }
+
+    private static bool Apply(RingProducer producer, OpKind kind, byte[] payload, int type)
+    {
+        if (kind == OpKind.Write)
+        {
+            return producer.TryWrite(payload, type);
+        }
+
+        if (!producer.TryClaim(payload.Length, out RingClaim claim, type))
+        {
+            return false;
+        }
+
+        payload.CopyTo(claim.Span);
+        if (kind == OpKind.ClaimCommit)
+        {
+            claim.Commit();
+        }
+        else
+        {
+            claim.Abort();
+        }
+
+        return true;
+    }
+
+    private static byte[] Payload(int seed, int size)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>The reference: a queue of messages plus the byte positions a ring of this capacity
+    /// would use (8-aligned records, padding to the end of the data area when a record would cross it).</summary>
+    private sealed class Model(int capacity)
+    {
+        private readonly Queue<(long Length, (int Type, byte[] Payload)? Message)> _records = new();
+        private long _head;
+        private long _tail;
+
+        public bool Fits(int size)
+        {
+            long record = (8 + size + 7) & ~7L;
+            long toEnd = capacity - (_tail % capacity);
+            long padding = record > toEnd ? toEnd : 0;
+            return _tail + padding + record - _head <= capacity;
+        }
+
+        public void Append(int size, (int Type, byte[] Payload)? message)
+        {
+            long record = (8 + size + 7) & ~7L;
+            long toEnd = capacity - (_tail % capacity);
+            if (record > toEnd)
+            {
+                _records.Enqueue((toEnd, null));
+                _tail += toEnd;
+            }
+
+            _records.Enqueue((record, message));
+            _tail += record;
+        }
+
+        /// <summary>Removes up to <paramref name="max"/> messages and the padding and aborted records
+        /// before and between them, as the consumer does.</summary>
+        public List<(int Type, byte[] Payload)> Take(int max)
+        {
+            var taken = new List<(int Type, byte[] Payload)>();
+            while (_records.Count > 0 && taken.Count < max)
+            {
+                var (length, message) = _records.Dequeue();
+                _head += length;
+                if (message.HasValue)
+                {
+                    taken.Add(message.Value);
+                }
+            }
+
+            return taken;
+        }
+    }
+}
