@@ -1,0 +1,54 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+
+namespace RingIpc.Bench;
+
+/// <summary>Starts this same program again in another role, as a real child process.</summary>
+internal static class ChildProcess
+{
+    public static Process Start(bool redirectInput, params string[] arguments)
+    {
+        string host = Environment.ProcessPath ?? "dotnet";
+        var info = new ProcessStartInfo(host)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardInput = redirectInput,
+            UseShellExecute = false,
+        };
+
+        // Under "dotnet RingIpc.Bench.dll" the host is dotnet itself and needs the assembly path.
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            info.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        }
+
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {host}");
+    }
+
+    /// <summary>Waits for the child's single result line: "&lt;messages&gt; &lt;seconds&gt;".</summary>
+    public static (long Messages, double Seconds) ReadResult(Process child, TimeSpan timeout)
+    {
+        string? line = child.StandardOutput.ReadLine();
+        if (!child.WaitForExit((int)timeout.TotalMilliseconds))
+        {
+            child.Kill();
+            throw new TimeoutException("the consumer process did not finish");
+        }
+
+        string[] parts = (line ?? "").Split(' ');
+        if (child.ExitCode != 0 || parts.Length != 2)
+        {
+            throw new InvalidOperationException($"the consumer process failed (exit {child.ExitCode}): {line}");
+        }
+
+        return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

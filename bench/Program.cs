@@ -1,0 +1,61 @@
+using System;
+using System.Globalization;
+
+namespace RingIpc.Bench;
+
+/// <summary>
+/// The cross-process throughput demo: for several message sizes, this process produces and a child
+/// process consumes, through a RingIpc ring and, as the baseline measured in the same run, through an
+/// anonymous pipe. Prints messages/s, MB/s and the ring/pipe ratio.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0)
+        {
+            return args[0] switch
+            {
+                "ring-consumer" => RingThroughput.Consume(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)),
+                "pipe-consumer" => PipeThroughput.Consume(int.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture)),
+                "--quick" => RunAll(quick: true),
+                _ => Usage(),
+            };
+        }
+
+        return RunAll(quick: false);
+    }
+
+    private static int RunAll(bool quick)
+    {
+        Console.WriteLine($"RingIpc cross-process throughput: producer = this process, consumer = a child process; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine("Each rate is measured by the consumer from its first message to its last. Ratio = ring rate / pipe rate, same run.");
+        Console.WriteLine();
+        Console.WriteLine($"{"transport",-12} {"size (B)",9} {"messages",11} {"msg/s",14} {"MB/s",10} {"vs pipe",8}");
+        foreach (int size in new[] { 8, 64, 256, 1024 })
+        {
+            long count = (quick ? 200_000L : 5_000_000L) * 64 / Math.Max(64, size);
+            var pipe = PipeThroughput.Run(size, count);
+            double pipeRate = pipe.Messages / pipe.Seconds;
+            Print("pipe", size, pipe, pipeRate);
+            Print("ring spsc", size, RingThroughput.Run(RingKind.Spsc, size, count), pipeRate);
+            Print("ring mpsc", size, RingThroughput.Run(RingKind.Mpsc, size, count), pipeRate);
+        }
+
+        return 0;
+    }
+
+    private static void Print(string transport, int size, (long Messages, double Seconds) result, double baseline)
+    {
+        double rate = result.Messages / result.Seconds;
+        double megabytes = rate * size / 1e6;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{transport,-12} {size,9} {result.Messages,11:N0} {rate,14:N0} {megabytes,10:N1} {rate / baseline,7:N1}x"));
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: RingIpc.Bench [--quick]");
+        return 2;
+    }
+}
