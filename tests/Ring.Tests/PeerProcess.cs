@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
+using System.Reflection;
 using System.Text;
 using Xunit;
 
@@ -19,11 +21,27 @@ internal sealed class PeerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Starts the 64-bit .NET 10 peer.</summary>
     public static PeerProcess Start(params string[] arguments)
     {
         string peer = System.IO.Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll");
+        return Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", peer, arguments);
+    }
+
+    /// <summary>Starts the net472 peer in a real 32-bit Mono process (installed by eng/install-test-deps.sh).</summary>
+    public static PeerProcess Start32(params string[] arguments)
+    {
+        string mono32 = Metadata("Mono32");
+        string peer = Metadata("Peer32");
+        Assert.True(Directory.Exists("/opt/ringipc/mono32") || Environment.GetEnvironmentVariable("RINGIPC_MONO32_DIR") is not null,
+            "The 32-bit Mono runtime is missing: run eng/install-test-deps.sh (eng/test.sh does).");
+        return Start(mono32, peer, arguments);
+    }
+
+    private static PeerProcess Start(string host, string peer, string[] arguments)
+    {
         Assert.True(File.Exists(peer), $"peer executable missing: {peer}");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var info = new ProcessStartInfo(host)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -88,6 +106,9 @@ internal sealed class PeerProcess : IDisposable
 
         _process.Dispose();
     }
+
+    private static string Metadata(string key) =>
+        typeof(PeerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     private void Append(string? line)
     {

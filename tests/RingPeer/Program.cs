@@ -10,6 +10,7 @@ namespace RingIpc.Peer;
 /// <code>
 /// produce &lt;ring&gt; &lt;producer-id&gt; &lt;count&gt; &lt;timeout-s&gt;
 /// consume &lt;ring&gt; &lt;producers&gt; &lt;count-per-producer&gt; &lt;timeout-s&gt;
+/// bitness - 0 0 0          (prints IntPtr.Size)
 /// </code>
 /// </summary>
 public static class Program
@@ -27,6 +28,7 @@ public static class Program
             {
                 "produce" => Produce(ring, producerOrCount, count, timeoutSeconds),
                 "consume" => Consume(ring, producerOrCount, count, timeoutSeconds),
+                "bitness" => PrintBitness(),
                 _ => Fail($"unknown mode '{mode}'"),
             };
         }
@@ -129,6 +131,12 @@ public static class Program
         }
 
         Console.WriteLine($"verified {verifier.Received} messages from {producers} producers");
+        return 0;
+    }
+
+    private static int PrintBitness()
+    {
+        Console.WriteLine($"IntPtr.Size={IntPtr.Size}");
         return 0;
     }
 
