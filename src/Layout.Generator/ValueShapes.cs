@@ -1,0 +1,41 @@
+namespace RingIpc.Layout.Generator;
+
+/// <summary>The shapes of the built-in value types: C# storage type, canonical name, C type, size, alignment.</summary>
+internal static class ValueShapes
+{
+    public static readonly ValueShape Bool = Primitive("bool", "bool", "uint8_t", 1);
+    public static readonly ValueShape Char = Primitive("char", "char16", "uint16_t", 2);
+    public static readonly ValueShape SByte = Primitive("sbyte", "int8", "int8_t", 1);
+    public static readonly ValueShape Byte = Primitive("byte", "uint8", "uint8_t", 1);
+    public static readonly ValueShape Int16 = Primitive("short", "int16", "int16_t", 2);
+    public static readonly ValueShape UInt16 = Primitive("ushort", "uint16", "uint16_t", 2);
+    public static readonly ValueShape Int32 = Primitive("int", "int32", "int32_t", 4);
+    public static readonly ValueShape UInt32 = Primitive("uint", "uint32", "uint32_t", 4);
+    public static readonly ValueShape Int64 = Primitive("long", "int64", "int64_t", 8);
+    public static readonly ValueShape UInt64 = Primitive("ulong", "uint64", "uint64_t", 8);
+    public static readonly ValueShape Single = Primitive("float", "float32", "float", 4);
+    public static readonly ValueShape Double = Primitive("double", "float64", "double", 8);
+
+    /// <summary>decimal: flags, hi, lo, mid as four 32-bit words (the same bytes in .NET Framework, Mono and .NET).</summary>
+    public static readonly ValueShape Decimal = new("decimal", "decimal", "uint32_t", 4, 16, 8, null);
+
+    /// <summary>Guid: its 16 bytes as <c>Guid.ToByteArray</c> gives them.</summary>
+    public static readonly ValueShape Guid = new("global::System.Guid", "guid", "uint8_t", 16, 16, 8, null);
+
+    /// <summary>SharedHandle: a 32-bit handle value.</summary>
+    public static readonly ValueShape Handle = new("global::RingIpc.SharedHandle", "handle32", "int32_t", 1, 4, 4, null);
+
+    /// <summary>One byte of an inline UTF-8 string.</summary>
+    public static readonly ValueShape Utf8 = new("byte", "utf8", "char", 1, 1, 1, null);
+
+    /// <summary>An enum: stored as the enum type, described and sized as its underlying type.</summary>
+    public static ValueShape Enum(string csharpType, ValueShape underlying) =>
+        underlying with { CSharpType = csharpType, Canonical = "enum(" + underlying.Canonical + ")" };
+
+    /// <summary>A nested [SharedLayout] struct.</summary>
+    public static ValueShape Nested(string csharpType, LayoutShape layout) =>
+        new(csharpType, "layout(" + CanonicalLayout.Hex(layout.Fingerprint) + ")", null, 1, layout.Size, layout.Alignment, layout);
+
+    private static ValueShape Primitive(string csharpType, string canonical, string cType, int size) =>
+        new(csharpType, canonical, cType, 1, size, CanonicalLayout.PrimitiveAlignment(size), null);
+}

@@ -1,0 +1,93 @@
+namespace RingIpc.Layout.Generator.Tests;
+
+/// <summary>Sample [SharedLayout] sources shared by the tests, with their canonical layout worked out by hand.</summary>
+internal static class Samples
+{
+    /// <summary>The first acceptance test (DESIGN.md §1): 24 bytes with B at 4 in 32-bit Mono if laid out by the ABI.</summary>
+    public const string Acceptance = GeneratorHarness.Usings + """
+        namespace Samples;
+
+        /// <summary>The acceptance struct.</summary>
+        [SharedLayout]
+        public partial struct Acceptance
+        {
+            /// <summary>A.</summary>
+            public partial int A { get; set; }
+            /// <summary>B.</summary>
+            public partial long B { get; set; }
+            /// <summary>C.</summary>
+            public partial double C { get; set; }
+            /// <summary>D.</summary>
+            public partial byte D { get; set; }
+        }
+        """;
+
+    public const string Enums = GeneratorHarness.Usings + """
+        namespace Samples;
+
+        public enum E8 : sbyte { Low = sbyte.MinValue, High = sbyte.MaxValue }
+        public enum EU8 : byte { High = byte.MaxValue }
+        public enum E16 : short { Low = short.MinValue }
+        public enum EU16 : ushort { High = ushort.MaxValue }
+        public enum E32 { Low = int.MinValue }
+        public enum EU32 : uint { High = uint.MaxValue }
+        public enum E64 : long { Low = long.MinValue }
+        public enum EU64 : ulong { High = ulong.MaxValue }
+
+        [SharedLayout]
+        internal partial struct Enums
+        {
+            public partial byte Tag { get; set; }
+            public partial E64 S64 { get; set; }
+            public partial E8 S8 { get; set; }
+            public partial E16 S16 { get; set; }
+            public partial E32 S32 { get; set; }
+            public partial EU8 U8 { get; set; }
+            public partial EU16 U16 { get; set; }
+            public partial EU32 U32 { get; set; }
+            public partial EU64 U64 { get; set; }
+        }
+        """;
+
+    public const string Nested = GeneratorHarness.Usings + """
+        namespace Samples;
+
+        [SharedLayout]
+        internal partial struct Inner
+        {
+            public partial short X { get; set; }
+            public partial byte Y { get; set; }
+        }
+
+        [SharedLayout]
+        internal partial struct Outer
+        {
+            public partial byte Flag { get; set; }
+            public partial Inner In { get; set; }
+            public partial long Seq { get; set; }
+            [FixedArray(2)]
+            public partial Inner[] Pair { get; set; }
+            public partial bool Done { get; set; }
+        }
+        """;
+
+    public const string Named = GeneratorHarness.Usings + """
+        namespace Samples;
+
+        [SharedLayout]
+        internal partial struct Named
+        {
+            public partial byte Kind { get; set; }
+            [FixedString(13)]
+            public partial string Name { get; set; }
+            public partial int Id { get; set; }
+            public partial char Initial { get; set; }
+            public partial Guid Key { get; set; }
+            public partial decimal Price { get; set; }
+            public partial SharedHandle Handle { get; set; }
+            public partial float Ratio { get; set; }
+            [FixedArray(3)]
+            public partial ushort[] Ports { get; set; }
+        }
+        """;
+}
