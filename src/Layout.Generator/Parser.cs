@@ -192,6 +192,11 @@ internal static class Parser
                             : Diagnostic(DiagnosticDescriptors.InstanceField, owner.Locations[0], owner.Name, typeName));
                     }
                 }
+                else if (member is IEventSymbol { IsStatic: false } e && e.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is VariableDeclaratorSyntax))
+                {
+                    // A field-like event: its delegate field is storage outside the layout.
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.InstanceField, e.Locations[0], e.Name, typeName));
+                }
                 else if (!member.IsImplicitlyDeclared && ReservedNames.Contains(member.Name) && member.Locations[0].IsInSource)
                 {
                     diagnostics.Add(Diagnostic(DiagnosticDescriptors.ReservedName, member.Locations[0], member.Name, typeName));
