@@ -19,6 +19,12 @@ namespace RingIpc;
 /// process a plain <c>long</c> access is two 4-byte accesses and tears (measured in 32-bit Mono,
 /// DESIGN.md §3), so we use <see cref="Interlocked"/>, whose atomicity is documented for 32-bit
 /// runtimes (it is <c>lock cmpxchg8b</c> on x86, and a full fence, stronger than we need).</item>
+/// <item>A <b>store that is a full fence</b> where the eventcount handshake (DESIGN.md §3) needs
+/// store→load order: a producer stores a committed length and then loads the consumer-waiting flag;
+/// the consumer stores the flag and then re-loads the length. With only release/acquire, each side's
+/// load could be satisfied before its own store is visible (x86 store buffer), both would miss the
+/// other, and the consumer would sleep through the commit. <see cref="Interlocked.Exchange(ref int, int)"/>
+/// (<c>xchg</c>, implicitly locked on x86) is that store and fence in one instruction.</item>
 /// </list>
 /// <para><see cref="IntPtr.Size"/> is a JIT-time constant, so the untaken branch costs nothing.
 /// Every 64-bit field in a section sits at an 8-aligned offset (checked by the layout constants).</para>
@@ -45,6 +51,21 @@ internal static unsafe class Atomics
     /// <summary>Atomically replaces <paramref name="expected"/> by <paramref name="value"/>; full fence.</summary>
     public static bool CompareAndSwap(long* address, long expected, long value) =>
         Interlocked.CompareExchange(ref *address, value, expected) == expected;
+
+    /// <summary>Stores <paramref name="value"/> and then fences: no later load happens before the store is visible.</summary>
+    public static void StoreFullFence(long* address, long value) => Interlocked.Exchange(ref *address, value);
+
+    /// <summary>Stores <paramref name="value"/> and then fences: no later load happens before the store is visible.</summary>
+    public static void StoreFullFence(int* address, int value) => Interlocked.Exchange(ref *address, value);
+
+    /// <summary>Atomically replaces the value and returns the old one; full fence.</summary>
+    public static int Exchange(int* address, int value) => Interlocked.Exchange(ref *address, value);
+
+    /// <summary>Atomically adds one and returns the new value; full fence.</summary>
+    public static int Increment(int* address) => Interlocked.Increment(ref *address);
+
+    /// <summary>Atomically subtracts one and returns the new value; full fence.</summary>
+    public static int Decrement(int* address) => Interlocked.Decrement(ref *address);
 
     /// <summary>Acquire load of a shared 32-bit value (aligned 4-byte loads never tear).</summary>
     public static int LoadAcquire(int* address) => Volatile.Read(ref *address);

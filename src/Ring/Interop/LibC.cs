@@ -30,6 +30,12 @@ internal static class LibC
     [DllImport(Library, EntryPoint = "unlink", SetLastError = true)]
     public static extern int Unlink([MarshalAs(UnmanagedType.LPStr)] string path);
 
+    [DllImport(Library, EntryPoint = "flock", SetLastError = true)]
+    public static extern int Flock(int fd, int operation);
+
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+
     [DllImport(Library, EntryPoint = "getpid")]
     public static extern int GetPid();
 
@@ -39,6 +45,9 @@ internal static class LibC
     /// <summary>ELOOP, returned by <c>open</c> with <c>O_NOFOLLOW</c> on a symbolic link.</summary>
     public static int ELOOP => RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? 62 : 40;
 
+    /// <summary>EWOULDBLOCK, returned by <c>flock</c> with <c>LOCK_NB</c> on a held lock.</summary>
+    public static int EWOULDBLOCK => RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? 35 : 11;
+
     /// <summary><c>open</c> flags; their values differ between operating systems and, for
     /// <c>O_NOFOLLOW</c>, between Linux architectures.</summary>
     public static class OpenFlags
@@ -47,6 +56,7 @@ internal static class LibC
         private static readonly bool LinuxArm = !Mac &&
             (RuntimeInformation.ProcessArchitecture == Architecture.Arm || RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
 
+        public const int ReadOnly = 0;
         public const int ReadWrite = 2;
         public static readonly int Create = Mac ? 0x200 : 0x40;
         public static readonly int Exclusive = Mac ? 0x800 : 0x80;

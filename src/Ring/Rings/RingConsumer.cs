@@ -1,11 +1,15 @@
 using System;
+using System.Threading;
+using RingIpc.Signaling;
 using static RingIpc.Rings.RecordLayout;
 
 namespace RingIpc;
 
 /// <summary>
 /// Reads messages from a <see cref="SharedRing"/>, in place: no copy and no allocation per message.
-/// Never blocks: a read of an empty ring returns at once.
+/// <see cref="TryRead"/> and <see cref="Read(RingMessageHandler, int)"/> never block; <see cref="WaitForData"/>,
+/// the <c>Read</c> overload with a timeout and the asynchronous methods wait for data under the
+/// consumer's <see cref="WaitStrategy"/>.
 /// </summary>
 /// <remarks>
 /// A ring has one consumer at a time, and one instance is for one thread. Every record read from shared
@@ -22,6 +26,9 @@ public sealed unsafe class RingConsumer : IDisposable
     private readonly int _capacity;
     private readonly int _mask;
     private readonly int _maxRecordLength;
+    private readonly RingSignals _signals;
+    private readonly WaitStrategy _waitStrategy;
+    private readonly RoleLock _role;
 
     /// <summary>The head position; only this consumer moves it.</summary>
     private long _ownHead;
@@ -32,9 +39,12 @@ public sealed unsafe class RingConsumer : IDisposable
     private int _pendingLength;
     private bool _disposed;
 
-    internal RingConsumer(SharedRing ring)
+    internal RingConsumer(SharedRing ring, WaitStrategy waitStrategy, RoleLock role)
     {
         _ring = ring;
+        _signals = ring.Signals;
+        _waitStrategy = waitStrategy;
+        _role = role;
         _data = ring.Data;
         _head = (long*)(ring.Header + Rings.RingHeaderLayout.HeadOffset);
         _capacity = ring.Capacity;
@@ -45,6 +55,77 @@ public sealed unsafe class RingConsumer : IDisposable
         {
             throw new RingFormatException("head position", _ownHead.ToString(), "a non-negative multiple of 8");
         }
+    }
+
+    /// <summary>How blocking reads wait for data.</summary>
+    public WaitStrategy WaitStrategy => _waitStrategy;
+
+    /// <summary>Diagnostics: how many wake-up syscalls this consumer made for sleeping producers. It stays 0
+    /// while no producer waits for space.</summary>
+    public long WakeCalls { get; private set; }
+
+    /// <summary>Waits until a message is ready to read, or <paramref name="timeout"/> passes.</summary>
+    /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> to only check,
+    /// <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
+    /// <param name="cancellationToken">Cancels the wait; the ring stays usable.</param>
+    /// <returns><c>true</c> if a message is ready, <c>false</c> if the timeout passed first.</returns>
+    /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
+    public bool WaitForData(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        if (HasMessage())
+        {
+            return true;
+        }
+
+        var wait = new WaitLoop(_waitStrategy, timeout);
+        while (true)
+        {
+            switch (wait.Next(cancellationToken))
+            {
+                case WaitStep.Poll:
+                    break;
+
+                case WaitStep.Block:
+                    int observed = _signals.BeginConsumerWait();
+                    try
+                    {
+                        // Re-check after announcing the wait: a producer may have committed just before.
+                        if (!HasMessage())
+                        {
+                            _signals.Data.Wait(observed, wait.SleepMs, cancellationToken);
+                        }
+                    }
+                    finally
+                    {
+                        _signals.EndConsumerWait();
+                    }
+
+                    break;
+
+                default:
+                    return HasMessage();
+            }
+
+            if (HasMessage())
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for data, then reads like <see cref="Read(RingMessageHandler, int)"/>.</summary>
+    /// <returns>How many messages were handled: 0 if the timeout passed with the ring empty.</returns>
+    /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
+    public int Read(RingMessageHandler handler, int maxMessages, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        int count = Read(handler, maxMessages);
+        if (count > 0 || !WaitForData(timeout, cancellationToken))
+        {
+            return count;
+        }
+
+        return Read(handler, maxMessages);
     }
 
     /// <summary>Takes the next message, if there is one. Dispose it (or use <c>using</c>) once done with its
@@ -138,8 +219,37 @@ public sealed unsafe class RingConsumer : IDisposable
         return count;
     }
 
-    /// <summary>Detaches the consumer. A message not yet disposed stays unreleased.</summary>
-    public void Dispose() => _disposed = true;
+    /// <summary>Detaches the consumer and gives up the consumer role. A message not yet disposed stays unreleased.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _role.Dispose();
+    }
+
+    /// <summary>Whether a committed message waits at the head, looking past padding without consuming it.
+    /// Reads only; validates every record it steps over.</summary>
+    internal bool HasMessage()
+    {
+        long position = _ownHead;
+        while (position - _ownHead < _capacity)
+        {
+            int index = (int)(position & _mask);
+            int length = Atomics.LoadAcquire((int*)(_data + index + LengthOffset));
+            if (length <= 0)
+            {
+                return false;
+            }
+
+            if (ValidateRecord(index, length) != PaddingType)
+            {
+                return true;
+            }
+
+            position += Align(length);
+        }
+
+        return false;
+    }
 
     /// <summary>Releases the message at <paramref name="position"/> if it is the one pending.</summary>
     internal void Release(long position)
@@ -154,7 +264,8 @@ public sealed unsafe class RingConsumer : IDisposable
     }
 
     /// <summary>Zeroes [from, to) and then moves the head to <paramref name="to"/> with release: a producer
-    /// that acquires the new head sees zeroes there, so a stale length never looks committed.</summary>
+    /// that acquires the new head sees zeroes there, so a stale length never looks committed. The store is
+    /// also a full fence, for the handshake with producers waiting for space (<see cref="RingSignals"/>).</summary>
     private void Consume(long from, long to)
     {
         int fromIndex = (int)(from & _mask);
@@ -163,7 +274,11 @@ public sealed unsafe class RingConsumer : IDisposable
         new Span<byte>(_data + fromIndex, firstPart).Clear();
         new Span<byte>(_data, (int)(length - firstPart)).Clear();
         _ownHead = to;
-        Atomics.StoreRelease(_head, to);
+        Atomics.StoreFullFence(_head, to);
+        if (_signals.WakeProducersIfWaiting())
+        {
+            WakeCalls++;
+        }
     }
 
     /// <summary>Checks a committed record's length and type, read from shared memory, before anything uses them.</summary>

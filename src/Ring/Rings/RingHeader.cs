@@ -22,7 +22,7 @@ internal static unsafe class RingHeader
     public static long SectionLength(int capacity) => (long)HeaderSize + capacity;
 
     /// <summary>Writes a complete header into a zero-filled section; "ready" is stored last, with release.</summary>
-    public static void Initialize(byte* header, RingKind kind, int capacity)
+    public static void Initialize(byte* header, RingKind kind, int capacity, SectionAccess access)
     {
         Unsafe.WriteUnaligned(header + MagicOffset, Magic);
         Unsafe.WriteUnaligned(header + VersionOffset, FormatVersion);
@@ -33,6 +33,7 @@ internal static unsafe class RingHeader
         Unsafe.WriteUnaligned(header + FingerprintOffset, 0L);
         Unsafe.WriteUnaligned(header + MessageSizeOffset, 0);
         Unsafe.WriteUnaligned(header + CreatorPidOffset, CurrentProcessId());
+        Unsafe.WriteUnaligned(header + FlagsOffset, access == SectionAccess.OwnerAndGroup ? FlagGroupAccess : 0);
         Unsafe.WriteUnaligned(header + CreationTimeOffset, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Atomics.StoreRelease((int*)(header + InitStateOffset), InitStateReady);
     }
@@ -48,8 +49,8 @@ internal static unsafe class RingHeader
     }
 
     /// <summary>Validates every configuration field of a mapped header of a section of <paramref name="sectionLength"/> bytes.</summary>
-    /// <returns>The ring's kind and capacity.</returns>
-    public static (RingKind Kind, int Capacity) Validate(byte* header, long sectionLength)
+    /// <returns>The ring's kind, capacity and access.</returns>
+    public static (RingKind Kind, int Capacity, SectionAccess Access) Validate(byte* header, long sectionLength)
     {
         ulong magic = Unsafe.ReadUnaligned<ulong>(header + MagicOffset);
         if (magic != Magic)
@@ -100,13 +101,15 @@ internal static unsafe class RingHeader
                 $"{RecordLayout.MaxRecordLength((int)capacity)} (capacity / 8)");
         }
 
-        return ((RingKind)kind, (int)capacity);
+        int flags = Unsafe.ReadUnaligned<int>(header + FlagsOffset);
+        SectionAccess access = (flags & FlagGroupAccess) != 0 ? SectionAccess.OwnerAndGroup : SectionAccess.Owner;
+        return ((RingKind)kind, (int)capacity, access);
     }
 
     private static bool IsValidCapacity(int capacity) =>
         capacity >= MinCapacity && capacity <= MaxCapacity && (capacity & (capacity - 1)) == 0;
 
-    private static int CurrentProcessId() =>
+    internal static int CurrentProcessId() =>
 #if NET
         Environment.ProcessId;
 #else

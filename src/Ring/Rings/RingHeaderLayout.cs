@@ -26,7 +26,8 @@ namespace RingIpc.Rings;
 /// +---------------------------------------------------------------+
 /// |  128: tail = claim position (producers' line)                 |  128
 /// |  256: head (the consumer's line)                              |  256
-/// |  384: signaling words         512: liveness                   |  384
+/// |  384: data seq, consumer waiting, space seq, producers waiting |  384
+/// |  512: consumer pid, SPSC producer pid (liveness)              |  512
 /// +---------------------------------------------------------------+
 /// |                data area, `capacity` bytes                    |  4096
 /// +---------------------------------------------------------------+
@@ -63,11 +64,26 @@ internal static class RingHeaderLayout
     /// <summary>The consumer's position: everything before it is consumed and zeroed.</summary>
     public const int HeadOffset = 256;
 
-    /// <summary>Reserved for signaling words (futex sequences, waiting flags).</summary>
-    public const int SignalingOffset = 384;
+    /// <summary>Signaling: advanced by a producer that wakes the consumer (the "data" futex word).</summary>
+    public const int DataSequenceOffset = 384;
 
-    /// <summary>Reserved for liveness (consumer pid and heartbeat, producer count, counters).</summary>
-    public const int LivenessOffset = 512;
+    /// <summary>Signaling: 1 while the consumer is about to sleep or asleep waiting for data.</summary>
+    public const int ConsumerWaitingOffset = 388;
+
+    /// <summary>Signaling: advanced by the consumer when it wakes producers (the "space" futex word).</summary>
+    public const int SpaceSequenceOffset = 392;
+
+    /// <summary>Signaling: how many producers are about to sleep or asleep waiting for space.</summary>
+    public const int ProducersWaitingOffset = 396;
+
+    /// <summary>Liveness: the pid of the process that holds the consumer role (0 = none).</summary>
+    public const int ConsumerPidOffset = 512;
+
+    /// <summary>Liveness: the pid of the process that holds the producer role of an SPSC ring (0 = none).</summary>
+    public const int ProducerPidOffset = 516;
+
+    /// <summary><see cref="FlagsOffset"/> bit: the ring's files are open to the owner's group (mode 0660).</summary>
+    public const int FlagGroupAccess = 1;
 
     /// <summary>The header's size; the data area starts here.</summary>
     public const int HeaderSize = 4096;

@@ -1,12 +1,15 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Threading;
+using RingIpc.Signaling;
 using static RingIpc.Rings.RecordLayout;
 
 namespace RingIpc;
 
 /// <summary>
-/// Writes messages into a <see cref="SharedRing"/>. Never blocks: every method returns <c>false</c> when
-/// the ring has no room, and writes nothing then. Allocates nothing per message.
+/// Writes messages into a <see cref="SharedRing"/>. The <c>Try</c> methods never block: they return
+/// <c>false</c> when the ring has no room, and write nothing then. <see cref="Write(ReadOnlySpan{byte}, TimeSpan, CancellationToken)"/>
+/// waits for room under the producer's <see cref="WaitStrategy"/>. Allocates nothing per message.
 /// </summary>
 /// <remarks>
 /// One instance is for one thread. On an MPSC ring, any number of producers (in any processes) may write
@@ -21,6 +24,9 @@ public sealed unsafe class RingProducer : IDisposable
     private readonly int _capacity;
     private readonly int _mask;
     private readonly bool _multiProducer;
+    private readonly RingSignals _signals;
+    private readonly WaitStrategy _waitStrategy;
+    private readonly RoleLock? _role;
 
     /// <summary>The claim position as this producer last set it (SPSC only: no one else moves it).</summary>
     private long _ownTail;
@@ -30,9 +36,12 @@ public sealed unsafe class RingProducer : IDisposable
 
     private bool _disposed;
 
-    internal RingProducer(SharedRing ring)
+    internal RingProducer(SharedRing ring, WaitStrategy waitStrategy, RoleLock? role)
     {
         _ring = ring;
+        _signals = ring.Signals;
+        _waitStrategy = waitStrategy;
+        _role = role;
         _data = ring.Data;
         _tail = (long*)(ring.Header + Rings.RingHeaderLayout.TailOffset);
         _head = (long*)(ring.Header + Rings.RingHeaderLayout.HeadOffset);
@@ -50,6 +59,77 @@ public sealed unsafe class RingProducer : IDisposable
     /// <summary>The longest message this ring takes, in bytes.</summary>
     public int MaxMessageLength { get; }
 
+    /// <summary>How blocking writes wait for space.</summary>
+    public WaitStrategy WaitStrategy => _waitStrategy;
+
+    /// <summary>Diagnostics: how many wake-up syscalls this producer made for a sleeping consumer. It stays 0
+    /// while the consumer is awake.</summary>
+    public long WakeCalls { get; private set; }
+
+    /// <summary>Writes <paramref name="message"/>, waiting up to <paramref name="timeout"/> for room.</summary>
+    /// <param name="message">The payload; may be empty.</param>
+    /// <param name="timeout">How long to wait for room; <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
+    /// <param name="cancellationToken">Cancels the wait; the ring stays usable.</param>
+    /// <exception cref="TimeoutException">No room came free in time; nothing was written.</exception>
+    /// <exception cref="OperationCanceledException">The wait was cancelled; nothing was written.</exception>
+    /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageLength"/>.</exception>
+    public void Write(ReadOnlySpan<byte> message, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        Write(message, 0, timeout, cancellationToken);
+
+    /// <summary>Writes <paramref name="message"/> with type <paramref name="messageType"/>, waiting up to
+    /// <paramref name="timeout"/> for room.</summary>
+    /// <inheritdoc cref="Write(ReadOnlySpan{byte}, TimeSpan, CancellationToken)"/>
+    public void Write(ReadOnlySpan<byte> message, int messageType, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (TryWrite(message, messageType))
+        {
+            return;
+        }
+
+        var wait = new WaitLoop(_waitStrategy, timeout);
+        while (true)
+        {
+            switch (wait.Next(cancellationToken))
+            {
+                case WaitStep.Poll:
+                    if (TryWrite(message, messageType))
+                    {
+                        return;
+                    }
+
+                    break;
+
+                case WaitStep.Block:
+                    int observed = _signals.BeginProducerWait();
+                    try
+                    {
+                        // Re-check after announcing the wait: the consumer may have freed space just before.
+                        if (TryWrite(message, messageType))
+                        {
+                            return;
+                        }
+
+                        _signals.Space.Wait(observed, wait.SleepMs, cancellationToken);
+                    }
+                    finally
+                    {
+                        _signals.EndProducerWait();
+                    }
+
+                    if (TryWrite(message, messageType))
+                    {
+                        return;
+                    }
+
+                    break;
+
+                default:
+                    throw new TimeoutException(
+                        $"Ring '{_ring.Name}' had no room for a message of {message.Length} bytes within {timeout}: the consumer is not keeping up.");
+            }
+        }
+    }
+
     /// <summary>Copies <paramref name="message"/> into the ring as one record.</summary>
     /// <param name="message">The payload; may be empty.</param>
     /// <param name="messageType">A non-negative type id the consumer receives with the message.</param>
@@ -64,7 +144,7 @@ public sealed unsafe class RingProducer : IDisposable
         }
 
         message.CopyTo(new Span<byte>(_data + index + HeaderLength, message.Length));
-        Publish(index, HeaderLength + message.Length, messageType);
+        Commit(index, HeaderLength + message.Length, messageType);
         return true;
     }
 
@@ -81,7 +161,7 @@ public sealed unsafe class RingProducer : IDisposable
         }
 
         Unsafe.WriteUnaligned(_data + index + HeaderLength, message);
-        Publish(index, HeaderLength + sizeof(T), messageType);
+        Commit(index, HeaderLength + sizeof(T), messageType);
         return true;
     }
 
@@ -105,8 +185,12 @@ public sealed unsafe class RingProducer : IDisposable
         return true;
     }
 
-    /// <summary>Detaches the producer. An uncommitted claim stays uncommitted.</summary>
-    public void Dispose() => _disposed = true;
+    /// <summary>Detaches the producer and gives up its role (SPSC). An uncommitted claim stays uncommitted.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _role?.Dispose();
+    }
 
     /// <summary>Commits or aborts the claim at <paramref name="index"/> (called by <see cref="RingClaim"/>).</summary>
     internal void Complete(int index, int payloadLength, int messageType)
@@ -118,7 +202,7 @@ public sealed unsafe class RingProducer : IDisposable
             throw new InvalidOperationException("This claim was already committed or aborted.");
         }
 
-        Publish(index, recordLength, messageType);
+        Commit(index, recordLength, messageType);
     }
 
     /// <summary>
@@ -171,7 +255,10 @@ public sealed unsafe class RingProducer : IDisposable
 
         if (padding != 0)
         {
-            Publish((int)(tail & _mask), padding, PaddingType);
+            // The record after the padding commits with a full fence and wakes the consumer.
+            int paddingIndex = (int)(tail & _mask);
+            *(int*)(_data + paddingIndex + TypeOffset) = PaddingType;
+            Atomics.StoreRelease((int*)(_data + paddingIndex + LengthOffset), padding);
         }
 
         int index = (int)((tail + padding) & _mask);
@@ -197,11 +284,16 @@ public sealed unsafe class RingProducer : IDisposable
         return end - head <= _capacity;
     }
 
-    /// <summary>Stores a record's type, then its positive length with release: the record is committed.</summary>
-    private void Publish(int index, int recordLength, int messageType)
+    /// <summary>Stores a record's type, then its positive length with release and a full fence: the record
+    /// is committed. Then wakes the consumer if it sleeps (see <see cref="RingSignals"/> for the ordering).</summary>
+    private void Commit(int index, int recordLength, int messageType)
     {
         *(int*)(_data + index + TypeOffset) = messageType;
-        Atomics.StoreRelease((int*)(_data + index + LengthOffset), recordLength);
+        Atomics.StoreFullFence((int*)(_data + index + LengthOffset), recordLength);
+        if (_signals.WakeConsumerIfWaiting())
+        {
+            WakeCalls++;
+        }
     }
 
     /// <summary>Positions come from shared memory: a head more than a capacity behind the tail, or (SPSC)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using RingIpc.Rings;
+using RingIpc.Signaling;
 
 namespace RingIpc;
 
@@ -18,14 +19,16 @@ public sealed unsafe class SharedRing : IDisposable
 {
     private readonly SharedSection _section;
 
-    private SharedRing(SharedSection section, RingKind kind, int capacity)
+    private SharedRing(SharedSection section, RingKind kind, int capacity, SectionAccess access)
     {
         _section = section;
         Kind = kind;
         Capacity = capacity;
+        Access = access;
         MaxMessageLength = RecordLayout.MaxMessageLength(capacity);
         Header = section.Pointer;
         Data = Header + RingHeaderLayout.HeaderSize;
+        Signals = new RingSignals(section.Name, Header);
     }
 
     /// <summary>The ring's name.</summary>
@@ -45,6 +48,11 @@ public sealed unsafe class SharedRing : IDisposable
 
     internal bool IsDisposed => _section.IsDisposed;
 
+    /// <summary>Who may open the ring's files (from the header's flags).</summary>
+    internal SectionAccess Access { get; }
+
+    internal RingSignals Signals { get; }
+
     internal byte* Header { get; }
 
     internal byte* Data { get; }
@@ -58,7 +66,7 @@ public sealed unsafe class SharedRing : IDisposable
     {
         options = ValidateOptions(options);
         SharedSection section = SharedSection.Create(name, RingHeader.SectionLength(options.Capacity), options.Access, Initializer(options));
-        return new SharedRing(section, options.Kind, options.Capacity);
+        return new SharedRing(section, options.Kind, options.Capacity, options.Access);
     }
 
     /// <summary>Opens an existing ring and validates its header.</summary>
@@ -77,7 +85,7 @@ public sealed unsafe class SharedRing : IDisposable
         options = ValidateOptions(options);
         SharedSection section = SharedSection.OpenOrCreate(name, RingHeader.SectionLength(options.Capacity), options.Access,
             Initializer(options), RingHeader.ValidateSectionLength);
-        SharedRing ring = section.Created ? new SharedRing(section, options.Kind, options.Capacity) : Attach(section);
+        SharedRing ring = section.Created ? new SharedRing(section, options.Kind, options.Capacity, options.Access) : Attach(section);
         if (ring.Kind != options.Kind || ring.Capacity != options.Capacity)
         {
             ring.Dispose();
@@ -93,22 +101,53 @@ public sealed unsafe class SharedRing : IDisposable
     /// ring disappears with the last process that has it open).</returns>
     public static bool Delete(string name) => SharedSection.Delete(name);
 
-    /// <summary>Attaches a producer. An SPSC ring must have only one producer at a time.</summary>
-    public RingProducer CreateProducer()
+    /// <summary>Attaches a producer. Any number of producers may write to an MPSC ring at once; an SPSC ring
+    /// has one producer at a time (the role is held until the producer is disposed or its process exits).</summary>
+    /// <param name="waitStrategy">How blocking writes wait for space; <c>null</c> for <see cref="WaitStrategy.Default"/>.</param>
+    /// <exception cref="RingRoleException">The ring is SPSC and another producer holds the role.</exception>
+    public RingProducer CreateProducer(WaitStrategy? waitStrategy = null)
     {
         ThrowIfDisposed();
-        return new RingProducer(this);
+        RoleLock? role = Kind == RingKind.Spsc ? RoleLock.Take(this, "producer", RingHeaderLayout.ProducerPidOffset) : null;
+        try
+        {
+            return new RingProducer(this, waitStrategy ?? WaitStrategy.Default, role);
+        }
+        catch
+        {
+            role?.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Attaches the consumer. A ring must have only one consumer at a time.</summary>
-    public RingConsumer CreateConsumer()
+    /// <summary>Attaches the consumer. A ring has one consumer at a time: the role is held until the consumer
+    /// is disposed or its process exits (or dies).</summary>
+    /// <param name="waitStrategy">How blocking reads wait for data; <c>null</c> for <see cref="WaitStrategy.Default"/>.</param>
+    /// <exception cref="RingRoleException">Another consumer holds the role; the message names its pid.</exception>
+    public RingConsumer CreateConsumer(WaitStrategy? waitStrategy = null)
     {
         ThrowIfDisposed();
-        return new RingConsumer(this);
+        RoleLock role = RoleLock.Take(this, "consumer", RingHeaderLayout.ConsumerPidOffset);
+        try
+        {
+            return new RingConsumer(this, waitStrategy ?? WaitStrategy.Default, role);
+        }
+        catch
+        {
+            role.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Unmaps the ring; its producers and consumers become unusable. The ring itself stays until deleted.</summary>
-    public void Dispose() => _section.Dispose();
+    public void Dispose()
+    {
+        if (!_section.IsDisposed)
+        {
+            Signals.Dispose();
+            _section.Dispose();
+        }
+    }
 
     internal void ThrowIfDisposed()
     {
@@ -122,8 +161,8 @@ public sealed unsafe class SharedRing : IDisposable
     {
         try
         {
-            (RingKind kind, int capacity) = RingHeader.Validate(section.Pointer, section.Length);
-            return new SharedRing(section, kind, capacity);
+            (RingKind kind, int capacity, SectionAccess access) = RingHeader.Validate(section.Pointer, section.Length);
+            return new SharedRing(section, kind, capacity, access);
         }
         catch
         {
@@ -145,5 +184,5 @@ public sealed unsafe class SharedRing : IDisposable
     }
 
     private static Action<Sections.SectionMapping> Initializer(RingOptions options) =>
-        mapping => RingHeader.Initialize(mapping.Pointer, options.Kind, options.Capacity);
+        mapping => RingHeader.Initialize(mapping.Pointer, options.Kind, options.Capacity, options.Access);
 }

@@ -30,6 +30,10 @@ internal static class UnixSectionStore
     /// <summary>The file that backs section <paramref name="name"/>.</summary>
     public static string PathOf(string name) => Path.Combine(Directory, Prefix + name);
 
+    /// <summary>A file that belongs to section <paramref name="name"/>, such as a role's lock file. '@' cannot
+    /// occur in a section name, so no section's file can be mistaken for it.</summary>
+    public static string CompanionPathOf(string name, string suffix) => PathOf(name) + "@" + suffix;
+
     public static SectionMapping Create(string name, long length, SectionAccess access, Action<SectionMapping>? initialize)
     {
         string path = PathOf(name);
@@ -88,6 +92,11 @@ internal static class UnixSectionStore
 
     public static bool Delete(string name)
     {
+        foreach (string companion in System.IO.Directory.EnumerateFiles(Directory, Prefix + name + "@*"))
+        {
+            LibC.Unlink(companion);
+        }
+
         if (LibC.Unlink(PathOf(name)) == 0)
         {
             return true;

@@ -1,0 +1,65 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace RingIpc.Interop;
+
+/// <summary>
+/// Linux futex calls on 32-bit words in shared memory, through libc's <c>syscall()</c>.
+/// </summary>
+/// <remarks>
+/// Shared futexes (no <c>FUTEX_PRIVATE_FLAG</c>): the waiter and the waker are different processes
+/// that map the word at different addresses; the kernel keys a shared futex by the page's inode and
+/// offset. What differs between bitnesses (DESIGN.md §1): the syscall number (202 on x86-64, 240 on
+/// i386 and arm, 98 on arm64) and <c>struct timespec</c> (two <c>long</c>s: 8 bytes in a 32-bit
+/// process, 16 in a 64-bit one). Both are handled by passing every argument as a native-width
+/// integer, which is exactly the width of a C <c>long</c> and a pointer on Linux.
+/// </remarks>
+internal static unsafe class Futex
+{
+    private const int FutexWait = 0;
+    private const int FutexWake = 1;
+
+    public const int EAGAIN = 11;
+    public const int EINTR = 4;
+    public const int ETIMEDOUT = 110;
+
+    private static readonly nint SysFutex = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 202,
+        Architecture.X86 => 240,
+        Architecture.Arm => 240,
+        Architecture.Arm64 => 98,
+        var other => throw new PlatformNotSupportedException($"RingIpc has no futex syscall number for {other}."),
+    };
+
+    /// <summary><c>struct timespec</c>: <c>time_t</c> and <c>long</c>, both native width on Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public nint Seconds;
+        public nint Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static extern nint Syscall(nint number, int* address, nint operation, nint value, Timespec* timeout, nint address2, nint value3);
+
+    /// <summary>Sleeps while <c>*address == expected</c>, until woken or <paramref name="timeoutMs"/> passes.</summary>
+    /// <returns>0 if woken (or spuriously), else <see cref="EAGAIN"/> (the word differed),
+    /// <see cref="ETIMEDOUT"/> or <see cref="EINTR"/>.</returns>
+    public static int Wait(int* address, int expected, int timeoutMs)
+    {
+        var timeout = new Timespec { Seconds = timeoutMs / 1000, Nanoseconds = (timeoutMs % 1000) * 1_000_000 };
+        if (Syscall(SysFutex, address, FutexWait, expected, &timeout, 0, 0) == 0)
+        {
+            return 0;
+        }
+
+        return Marshal.GetLastWin32Error();
+    }
+
+    /// <summary>Wakes every process sleeping on <paramref name="address"/>.</summary>
+    public static void WakeAll(int* address)
+    {
+        Syscall(SysFutex, address, FutexWake, int.MaxValue, null, 0, 0);
+    }
+}

@@ -1,0 +1,51 @@
+using System.IO;
+using RingIpc.Interop;
+using RingIpc.Sections;
+
+namespace RingIpc.Signaling;
+
+/// <summary>
+/// Linux and macOS: <c>flock(LOCK_EX)</c> on the lock file <c>RingIpc.&lt;ring&gt;@&lt;role&gt;</c> beside the
+/// section ('@' cannot occur in a ring name, so no ring's section can collide with it). The kernel drops the
+/// lock when its holder's descriptor closes, including when the holder dies.
+/// </summary>
+internal sealed class FlockMutex : SharedMutex
+{
+    private int _fd;
+
+    private FlockMutex(int fd)
+    {
+        _fd = fd;
+    }
+
+    public static FlockMutex? TryLock(string ringName, string role, SectionAccess access)
+    {
+        string path = UnixSectionStore.CompanionPathOf(ringName, role);
+        int mode = access == SectionAccess.OwnerAndGroup ? 0x1A0 /* 0640 */ : 0x100 /* 0400 */;
+        int fd = LibC.Open(path, LibC.OpenFlags.ReadOnly | LibC.OpenFlags.Create | LibC.OpenFlags.NoFollow | LibC.OpenFlags.CloseOnExec, mode);
+        if (fd < 0)
+        {
+            throw new IOException($"Cannot open the {role} lock file of ring '{ringName}' ({path}): errno {LibC.LastError()}.");
+        }
+
+        if (LibC.Flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) == 0)
+        {
+            return new FlockMutex(fd);
+        }
+
+        int error = LibC.LastError();
+        LibC.Close(fd);
+        return error == LibC.EWOULDBLOCK
+            ? null
+            : throw new IOException($"Cannot lock the {role} lock file of ring '{ringName}' ({path}): errno {error}.");
+    }
+
+    public override void Dispose()
+    {
+        if (_fd >= 0)
+        {
+            LibC.Close(_fd);
+            _fd = -1;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System;
+
+namespace RingIpc;
+
+/// <summary>
+/// A role that only one process may hold at a time — the consumer of a ring, the producer of an SPSC
+/// ring — is held by another endpoint. The role becomes free when that endpoint is disposed or its
+/// process exits or dies.
+/// </summary>
+public sealed class RingRoleException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="ringName">The ring.</param>
+    /// <param name="role">"consumer" or "producer".</param>
+    /// <param name="holderProcessId">The pid of the holder as recorded in the ring (0 if not recorded yet).</param>
+    public RingRoleException(string ringName, string role, int holderProcessId)
+        : base($"Ring '{ringName}' already has a {role}: process {holderProcessId} holds the role. It becomes free when that {role} is disposed or its process exits.")
+    {
+        Role = role;
+        HolderProcessId = holderProcessId;
+    }
+
+    /// <summary>"consumer" or "producer".</summary>
+    public string Role { get; }
+
+    /// <summary>The pid of the process that holds the role.</summary>
+    public int HolderProcessId { get; }
+}

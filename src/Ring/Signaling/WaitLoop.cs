@@ -1,0 +1,96 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace RingIpc.Signaling;
+
+/// <summary>What a blocking call does next.</summary>
+internal enum WaitStep
+{
+    /// <summary>Check the condition again (the loop already paused, yielded or spun).</summary>
+    Poll,
+
+    /// <summary>Do the sleep handshake: the spin budget is spent.</summary>
+    Block,
+
+    /// <summary>The deadline passed.</summary>
+    TimedOut,
+}
+
+/// <summary>
+/// The progression of one blocking call under a <see cref="WaitStrategy"/>: spin, yield, block, with a
+/// deadline and cancellation checked at every step. A value type: a blocking call allocates nothing for it.
+/// </summary>
+internal struct WaitLoop
+{
+    /// <summary>Yields between the spin phase and sleeping.</summary>
+    private const int YieldCount = 8;
+
+    /// <summary>The longest single sleep. Waits are re-checked at least this often, which bounds the damage
+    /// of a peer that died between changing the ring and waking us.</summary>
+    private const int MaxSleepMs = 200;
+
+    private readonly WaitStrategy _strategy;
+    private readonly long _deadline;
+    private int _polls;
+
+    public WaitLoop(WaitStrategy strategy, TimeSpan timeout)
+    {
+        ValidateTimeout(timeout);
+        _strategy = strategy;
+        _deadline = timeout == Timeout.InfiniteTimeSpan
+            ? long.MaxValue
+            : Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        _polls = 0;
+    }
+
+    /// <summary>How long the next sleep may last: the time left, at most <see cref="MaxSleepMs"/>.</summary>
+    public readonly int SleepMs
+    {
+        get
+        {
+            if (_deadline == long.MaxValue)
+            {
+                return MaxSleepMs;
+            }
+
+            long leftMs = (_deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
+            return (int)Math.Max(1, Math.Min(leftMs + 1, MaxSleepMs));
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="timeout"/> is ≥ 0 or infinite.</summary>
+    public static void ValidateTimeout(TimeSpan timeout)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout must be non-negative or Timeout.InfiniteTimeSpan.");
+        }
+    }
+
+    /// <summary>Pauses as the strategy says and tells the caller what to do next.</summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public WaitStep Next(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_deadline != long.MaxValue && Stopwatch.GetTimestamp() >= _deadline)
+        {
+            return WaitStep.TimedOut;
+        }
+
+        _polls++;
+        if (_strategy.Kind == WaitStrategyKind.BusySpin || _polls <= _strategy.SpinCount)
+        {
+            Thread.SpinWait(4);
+            return WaitStep.Poll;
+        }
+
+        if (_strategy.Kind == WaitStrategyKind.SpinThenYield || _polls <= _strategy.SpinCount + YieldCount)
+        {
+            Thread.Yield();
+            return WaitStep.Poll;
+        }
+
+        return WaitStep.Block;
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+
+namespace RingIpc;
+
+/// <summary>How an endpoint waits for data (consumer) or space (producer) in a blocking call.</summary>
+public enum WaitStrategyKind
+{
+    /// <summary>Poll without pause: the lowest latency (~0.1 µs per round trip between two cores) and a
+    /// whole core busy while waiting. Never makes a syscall. For dedicated cores only.</summary>
+    BusySpin,
+
+    /// <summary>Poll for the spin budget, then yield the core between polls: low latency, and the waiting
+    /// thread still counts as running (high CPU use while idle), but other threads get the core.</summary>
+    SpinThenYield,
+
+    /// <summary>Poll for the spin budget, yield a few times, then sleep on the ring's named event until
+    /// woken (~50 µs to wake a sleeping process on a virtual machine). No CPU use while idle. The default.</summary>
+    SpinThenBlock,
+}
+
+/// <summary>
+/// The wait strategy of a producer or consumer: busy-spin, spin-then-yield, or spin-then-block (the
+/// default), with a configurable spin budget. A peer that is awake and polling costs its partner nothing:
+/// the partner makes a wake-up syscall only for a peer that is actually asleep.
+/// </summary>
+public sealed class WaitStrategy
+{
+    /// <summary>The default spin budget: polls before yielding or blocking (roughly 50–100 µs).</summary>
+    public const int DefaultSpinCount = 1000;
+
+    private WaitStrategy(WaitStrategyKind kind, int spinCount)
+    {
+        Kind = kind;
+        SpinCount = spinCount;
+    }
+
+    /// <summary>Poll without pause; never sleeps.</summary>
+    public static WaitStrategy BusySpin { get; } = new(WaitStrategyKind.BusySpin, 0);
+
+    /// <summary>Spin-then-block with the default spin budget.</summary>
+    public static WaitStrategy Default { get; } = new(WaitStrategyKind.SpinThenBlock, DefaultSpinCount);
+
+    /// <summary>What the strategy does once its spin budget is spent.</summary>
+    public WaitStrategyKind Kind { get; }
+
+    /// <summary>Polls before yielding or blocking.</summary>
+    public int SpinCount { get; }
+
+    /// <summary>Poll <paramref name="spinCount"/> times, then yield the core between polls.</summary>
+    public static WaitStrategy SpinThenYield(int spinCount = DefaultSpinCount) =>
+        new(WaitStrategyKind.SpinThenYield, ValidateSpinCount(spinCount));
+
+    /// <summary>Poll <paramref name="spinCount"/> times, then sleep until woken.</summary>
+    public static WaitStrategy SpinThenBlock(int spinCount = DefaultSpinCount) =>
+        new(WaitStrategyKind.SpinThenBlock, ValidateSpinCount(spinCount));
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind == WaitStrategyKind.BusySpin ? "BusySpin" : $"{Kind}({SpinCount})";
+
+    private static int ValidateSpinCount(int spinCount) =>
+        spinCount >= 0 ? spinCount : throw new ArgumentOutOfRangeException(nameof(spinCount), spinCount, "The spin budget must not be negative.");
+}
