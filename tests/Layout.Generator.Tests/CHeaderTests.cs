@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Xunit;
@@ -80,9 +79,9 @@ public sealed class CHeaderTests
                 }
                 """;
             File.WriteAllText(Path.Combine(directory, "main.c"), program);
-            (int exit, string output) = Run(directory, "gcc", $"-std=c11 -Wall -Wextra -Wpedantic -Werror {bitness} -o main main.c");
+            (int exit, string output) = ProcessRunner.Run(directory, "gcc", $"-std=c11 -Wall -Wextra -Wpedantic -Werror {bitness} -o main main.c");
             Assert.True(exit == 0, $"gcc {bitness} rejected the generated headers:\n{output}");
-            (exit, output) = Run(directory, Path.Combine(directory, "main"), "");
+            (exit, output) = ProcessRunner.Run(directory, Path.Combine(directory, "main"), "");
             Assert.Equal((0, "32 8 72 8"), (exit, output.Trim()));
         }
         finally
@@ -98,7 +97,7 @@ public sealed class CHeaderTests
         (int exit, string output) probe;
         try
         {
-            probe = Run(directory, "gcc", $"{bitness} -o probe probe.c");
+            probe = ProcessRunner.Run(directory, "gcc", $"{bitness} -o probe probe.c");
         }
         catch (System.ComponentModel.Win32Exception)
         {
@@ -107,20 +106,5 @@ public sealed class CHeaderTests
         Assert.True(probe.exit == 0,
             $"gcc {bitness} cannot build a C program here, so the generated C header cannot be checked. " +
             $"Install the compiler: apt-get install gcc gcc-multilib (gcc-multilib provides the 32-bit headers and libraries for -m32).\n{probe.output}");
-    }
-
-    private static (int Exit, string Output) Run(string directory, string file, string arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process process = Process.Start(start)!;
-        System.Threading.Tasks.Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
     }
 }
