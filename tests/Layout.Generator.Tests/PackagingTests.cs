@@ -9,7 +9,8 @@ namespace RingIpc.Layout.Generator.Tests;
 /// <summary>
 /// One package gives the library and the generator: <c>dotnet pack</c> of src/Ring (from a copy of the
 /// working tree, so the repository's bin/obj are untouched), then a sample project restores RingIpc
-/// from that folder (plus the normal sources), builds, runs, and gets RIPC errors for a bad layout.
+/// from that folder (plus the normal sources), builds for net10.0 and net472, runs, and gets RIPC errors
+/// for a bad layout.
 /// </summary>
 public sealed class PackagingTests
 {
@@ -68,13 +69,16 @@ public sealed class PackagingTests
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
+                <!-- net472: the 32-bit peer's framework; there the generator emits no span properties. -->
+                <TargetFrameworks>net10.0;net472</TargetFrameworks>
+                <LangVersion>13</LangVersion>
                 <Nullable>enable</Nullable>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
                 <RestorePackagesPath>{Path.Combine(directory, "packages")}</RestorePackagesPath>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="RingIpc" Version="{Version}" />
+                <PackageReference Include="Microsoft.NETFramework.ReferenceAssemblies" Version="1.0.3" PrivateAssets="all" Condition="'$(TargetFramework)' == 'net472'" />
               </ItemGroup>
             </Project>
             """);

@@ -71,6 +71,46 @@ public sealed class PinnedLayoutTests
         Assert.NotEqual(0UL, fingerprint);
     }
 
+    [Fact]
+    public void A_layout_from_a_referenced_assembly_nests_by_its_generated_constants()
+    {
+        const string inner = GeneratorHarness.Usings + """
+            namespace Lib;
+            [SharedLayout] public partial struct Inner { public partial short X { get; set; } public partial byte Y { get; set; } }
+            """;
+        const string outer = GeneratorHarness.Usings + """
+            namespace App;
+            [SharedLayout] public partial struct Outer
+            {
+                public partial byte Flag { get; set; }
+                public partial Lib.Inner In { get; set; }
+                [FixedArray(2)] public partial Lib.Inner[] Pair { get; set; }
+                public partial long Seq { get; set; }
+            }
+            """;
+        var context = new System.Runtime.Loader.AssemblyLoadContext("nested-metadata", isCollectible: true);
+        byte[] library = Image(GeneratorHarness.CompileClean(inner));
+        context.LoadFromStream(new System.IO.MemoryStream(library));
+        (Microsoft.CodeAnalysis.Compilation output, var diagnostics, _) = GeneratorHarness.Run(
+            GeneratorHarness.Compilation(outer).AddReferences(Microsoft.CodeAnalysis.MetadataReference.CreateFromImage(library)));
+        Assert.Empty(diagnostics);
+        Type type = context.LoadFromStream(new System.IO.MemoryStream(Image(output))).GetType("App.Outer", throwOnError: true)!;
+
+        Assert.Equal(new Dictionary<string, int> { ["Flag"] = 0, ["In"] = 2, ["Pair"] = 6, ["Seq"] = 16 }, GeneratorHarness.Offsets(type));
+        Assert.Equal(24, RuntimeSize(type));
+
+        // The same layout with Inner in source has the same fingerprint: nesting folds in Inner's fingerprint, not where it lives.
+        Type together = GeneratorHarness.Load(inner, outer).GetType("App.Outer")!;
+        Assert.Equal(GeneratorHarness.Constant<ulong>(together, "Fingerprint"), GeneratorHarness.Constant<ulong>(type, "Fingerprint"));
+    }
+
+    private static byte[] Image(Microsoft.CodeAnalysis.Compilation compilation)
+    {
+        using var stream = new System.IO.MemoryStream();
+        Assert.True(compilation.Emit(stream).Success);
+        return stream.ToArray();
+    }
+
     /// <summary><c>Unsafe.SizeOf&lt;T&gt;()</c>: what the runtime actually allocates and copies.</summary>
     internal static int RuntimeSize(Type type) =>
         (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf), BindingFlags.Public | BindingFlags.Static)!.MakeGenericMethod(type).Invoke(null, null)!;
