@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text;
+using System.Threading;
 using Xunit;
 
 namespace RingIpc.Tests;
@@ -76,6 +77,24 @@ internal sealed class PeerProcess : IDisposable
         Assert.True(exited, $"peer did not finish within {timeout}; output so far:\n{output}");
         Assert.True(_process.ExitCode == 0, $"peer exited with {_process.ExitCode}:\n{output}");
         return output;
+    }
+
+    /// <summary>Waits until the process has printed <paramref name="text"/>.</summary>
+    public void WaitForOutput(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < timeout && !_process.HasExited, $"peer did not print '{text}' within {timeout}; output:\n{Output}");
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies without running any cleanup.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        Assert.True(_process.WaitForExit(10_000), "the killed peer did not exit");
     }
 
     public string Output

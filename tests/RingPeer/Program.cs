@@ -8,9 +8,15 @@ namespace RingIpc.Peer;
 /// A producer or consumer process for the cross-process tests. Exit code 0 means success and the
 /// last line of output says what was verified; any failure prints a reason and exits non-zero.
 /// <code>
-/// produce &lt;ring&gt; &lt;producer-id&gt; &lt;count&gt; &lt;timeout-s&gt;
-/// consume &lt;ring&gt; &lt;producers&gt; &lt;count-per-producer&gt; &lt;timeout-s&gt;
-/// bitness - 0 0 0          (prints IntPtr.Size)
+/// produce          ring producer-id count timeout-s             spin/back off when full
+/// consume          ring producers count-per-producer timeout-s  spin/back off when empty; verifies
+/// produce-blocking ring producer-id count wait-timeout-s        bursts, random 0-2 ms pauses, blocking Write
+/// consume-blocking ring producers count-per-producer wait-timeout-s block|yield|spin   blocking Read; verifies
+/// consume-async    ring producers count-per-producer wait-timeout-s block              ReadAsync; verifies
+/// idle-cpu         ring wait-ms                                 prints the CPU time of a WaitForData on an empty ring
+/// hold-consumer    ring max-seconds                             takes the consumer role, prints "holding", sleeps
+/// open-or-create   ring start-at-unix-ms                        OpenOrCreate at that instant; writes its pid
+/// bitness                                                       prints IntPtr.Size
 /// </code>
 /// </summary>
 public static class Program
@@ -20,14 +26,16 @@ public static class Program
         try
         {
             string mode = args[0];
-            string ring = args[1];
-            int producerOrCount = int.Parse(args[2], CultureInfo.InvariantCulture);
-            long count = long.Parse(args[3], CultureInfo.InvariantCulture);
-            int timeoutSeconds = int.Parse(args[4], CultureInfo.InvariantCulture);
             return mode switch
             {
-                "produce" => Produce(ring, producerOrCount, count, timeoutSeconds),
-                "consume" => Consume(ring, producerOrCount, count, timeoutSeconds),
+                "produce" => Produce(args[1], Int(args[2]), Long(args[3]), Int(args[4])),
+                "consume" => Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4])),
+                "produce-blocking" => BlockingPeer.Produce(args[1], Int(args[2]), Long(args[3]), Int(args[4])),
+                "consume-blocking" => BlockingPeer.Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args[5], async: false),
+                "consume-async" => BlockingPeer.Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args[5], async: true),
+                "idle-cpu" => SignalingPeer.MeasureIdleCpu(args[1], Int(args[2])),
+                "hold-consumer" => SignalingPeer.HoldConsumer(args[1], Int(args[2])),
+                "open-or-create" => SignalingPeer.OpenOrCreate(args[1], Long(args[2])),
                 "bitness" => PrintBitness(),
                 _ => Fail($"unknown mode '{mode}'"),
             };
@@ -37,6 +45,10 @@ public static class Program
             return Fail(exception.ToString());
         }
     }
+
+    internal static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
+
+    internal static long Long(string text) => long.Parse(text, CultureInfo.InvariantCulture);
 
     private static int Produce(string name, int producer, long count, int timeoutSeconds)
     {
@@ -88,7 +100,7 @@ public static class Program
         using SharedRing ring = SharedRing.Open(name);
         using RingConsumer reader = ring.CreateConsumer();
         var verifier = new Verifier(producers, countPerProducer);
-        RingMessageHandler handler = verifier.Accept;
+        RingMessageHandler handler = verifier.Handler;
         long total = producers * countPerProducer;
         while (verifier.Received < total)
         {
@@ -140,52 +152,9 @@ public static class Program
         return 0;
     }
 
-    private static int Fail(string reason)
+    internal static int Fail(string reason)
     {
         Console.Error.WriteLine("FAILED: " + reason);
         return 1;
-    }
-
-    /// <summary>Checks each message and that every producer's sequence numbers arrive as 0, 1, 2, ...</summary>
-    private sealed class Verifier(int producers, long countPerProducer)
-    {
-        private readonly long[] _next = new long[producers];
-
-        public long Received { get; private set; }
-
-        public string? Error { get; private set; }
-
-        public void Accept(int messageType, ReadOnlySpan<byte> payload)
-        {
-            if (Error is not null)
-            {
-                return;
-            }
-
-            string? problem = TestMessage.Verify(payload, out int producer, out long sequence);
-            if (problem is null && (producer >= producers || messageType != producer))
-            {
-                problem = $"producer {producer} with message type {messageType} was not expected";
-            }
-
-            if (problem is null && sequence != _next[producer])
-            {
-                problem = $"producer {producer}: expected sequence {_next[producer]}, got {sequence} (lost, duplicated or reordered)";
-            }
-
-            if (problem is null && sequence >= countPerProducer)
-            {
-                problem = $"producer {producer}: sequence {sequence} beyond the {countPerProducer} sent";
-            }
-
-            if (problem is not null)
-            {
-                Error = "consumer: " + problem;
-                return;
-            }
-
-            _next[producer]++;
-            Received++;
-        }
     }
 }

@@ -43,6 +43,60 @@ internal static unsafe class Futex
     [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static extern nint Syscall(nint number, int* address, nint operation, nint value, Timespec* timeout, nint address2, nint value3);
 
+    /// <summary><c>futex_waitv</c> (Linux 5.16+): the same number on every architecture.</summary>
+    private const nint SysFutexWaitv = 449;
+
+    /// <summary><c>FUTEX2_SIZE_U32</c>; without <c>FUTEX2_PRIVATE</c> the futex is shared.</summary>
+    private const uint Futex2SizeU32 = 0x02;
+
+    private const int ClockMonotonic = 1;
+    public const int ENOSYS = 38;
+
+    /// <summary><c>struct futex_waitv</c>: fixed-width fields, the same in 32- and 64-bit processes.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct WaitEntry
+    {
+        public ulong Value;
+        public ulong Address;
+        public uint Flags;
+        public uint Reserved;
+
+        public WaitEntry(int* address, int expected)
+        {
+            Value = (uint)expected;
+            Address = (ulong)address;
+            Flags = Futex2SizeU32;
+            Reserved = 0;
+        }
+    }
+
+    /// <summary><c>struct __kernel_timespec</c>: 64-bit fields in every process.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct KernelTimespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static extern nint SyscallWaitv(nint number, WaitEntry* waiters, nint count, nint flags, KernelTimespec* timeout, nint clock);
+
+    [DllImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
+    private static extern int ClockGetTime(int clock, Timespec* now);
+
+    /// <summary>Sleeps until any of <paramref name="count"/> words is woken, or one no longer holds its expected
+    /// value, or <paramref name="timeoutMs"/> passes.</summary>
+    /// <returns>0 if woken, else an errno: <see cref="EAGAIN"/>, <see cref="ETIMEDOUT"/>, <see cref="EINTR"/>, or
+    /// <see cref="ENOSYS"/> on kernels before 5.16.</returns>
+    public static int WaitAny(WaitEntry* waiters, int count, int timeoutMs)
+    {
+        Timespec now;
+        ClockGetTime(ClockMonotonic, &now);
+        long deadlineNs = ((long)now.Seconds * 1_000_000_000) + now.Nanoseconds + ((long)timeoutMs * 1_000_000);
+        var deadline = new KernelTimespec { Seconds = deadlineNs / 1_000_000_000, Nanoseconds = deadlineNs % 1_000_000_000 };
+        return SyscallWaitv(SysFutexWaitv, waiters, count, 0, &deadline, ClockMonotonic) >= 0 ? 0 : Marshal.GetLastWin32Error();
+    }
+
     /// <summary>Sleeps while <c>*address == expected</c>, until woken or <paramref name="timeoutMs"/> passes.</summary>
     /// <returns>0 if woken (or spuriously), else <see cref="EAGAIN"/> (the word differed),
     /// <see cref="ETIMEDOUT"/> or <see cref="EINTR"/>.</returns>

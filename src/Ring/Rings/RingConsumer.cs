@@ -16,7 +16,7 @@ namespace RingIpc;
 /// memory is validated before use: a corrupt or hostile producer causes a <see cref="RingFormatException"/>,
 /// never a read outside the ring.
 /// </remarks>
-public sealed unsafe class RingConsumer : IDisposable
+public sealed unsafe partial class RingConsumer : IDisposable
 {
     private const long NoPendingMessage = -1;
 
@@ -72,7 +72,9 @@ public sealed unsafe class RingConsumer : IDisposable
     /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
     public bool WaitForData(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        WaitLoop.ValidateTimeout(timeout);
         ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
         if (HasMessage())
         {
             return true;
@@ -127,6 +129,9 @@ public sealed unsafe class RingConsumer : IDisposable
 
         return Read(handler, maxMessages);
     }
+
+    /// <summary>Whether the consumer or its ring was disposed.</summary>
+    internal bool IsDisposed => _disposed || _ring.IsDisposed;
 
     /// <summary>Takes the next message, if there is one. Dispose it (or use <c>using</c>) once done with its
     /// payload: until then its space is not released and the next read throws.</summary>

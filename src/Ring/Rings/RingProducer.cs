@@ -81,6 +81,8 @@ public sealed unsafe class RingProducer : IDisposable
     /// <inheritdoc cref="Write(ReadOnlySpan{byte}, TimeSpan, CancellationToken)"/>
     public void Write(ReadOnlySpan<byte> message, int messageType, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        WaitLoop.ValidateTimeout(timeout);
+        cancellationToken.ThrowIfCancellationRequested();
         if (TryWrite(message, messageType))
         {
             return;

@@ -53,6 +53,8 @@ public sealed unsafe class SharedRing : IDisposable
 
     internal RingSignals Signals { get; }
 
+    internal SharedSection Section => _section;
+
     internal byte* Header { get; }
 
     internal byte* Data { get; }

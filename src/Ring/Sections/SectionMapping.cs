@@ -35,6 +35,16 @@ internal sealed unsafe class SectionMapping : IDisposable
     /// <summary>The length of the section in bytes.</summary>
     public long Length { get; }
 
+    /// <summary>Keeps the mapping alive past <see cref="Dispose"/> until <see cref="ReleaseReference"/>.</summary>
+    public void AddReference()
+    {
+        bool added = false;
+        _view.SafeMemoryMappedViewHandle.DangerousAddRef(ref added);
+    }
+
+    /// <summary>Ends one <see cref="AddReference"/>; the last one unmaps a disposed mapping.</summary>
+    public void ReleaseReference() => _view.SafeMemoryMappedViewHandle.DangerousRelease();
+
     public void Dispose()
     {
         if (_disposed)

@@ -48,6 +48,18 @@ public sealed unsafe class SharedSection : IDisposable
         }
     }
 
+    /// <summary>Keeps the memory mapped, even past <see cref="Dispose"/>, until <see cref="ReleaseReference"/>:
+    /// for a thread that may still touch it while another disposes the section.</summary>
+    /// <exception cref="ObjectDisposedException">The section was already disposed.</exception>
+    internal void AddReference()
+    {
+        ThrowIfDisposed();
+        _mapping.AddReference();
+    }
+
+    /// <summary>Ends one <see cref="AddReference"/>.</summary>
+    internal void ReleaseReference() => _mapping.ReleaseReference();
+
     /// <summary>Creates a new zero-filled section.</summary>
     /// <param name="name">The section's name.</param>
     /// <param name="length">Its length in bytes, at least 1.</param>

@@ -55,6 +55,33 @@ public class CrossBitnessTests
     }
 
     [Fact]
+    public void A_32_bit_blocking_consumer_sleeps_and_wakes_on_the_futex()
+    {
+        const long Count = 200_000;
+        using var name = new TempName("x32-futex-consume");
+        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 16 * 1024 });
+        using var consumer = PeerProcess.Start32("consume-blocking", name, "1", Invariant(Count), "30", "block");
+        consumer.WaitForOutput("attached", Timeout);
+        using var producer = PeerProcess.Start("produce-blocking", name, "0", Invariant(Count), "30");
+        string produced = producer.WaitForSuccess(Timeout);
+        Assert.Contains($"verified {Count} messages", consumer.WaitForSuccess(Timeout));
+        Assert.Matches(@"wakes=[1-9]", produced); // the 32-bit consumer really slept on the futex
+    }
+
+    [Fact]
+    public void A_32_bit_blocking_producer_sleeps_and_wakes_on_the_futex()
+    {
+        const long Count = 200_000;
+        using var name = new TempName("x32-futex-produce");
+        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 4096 });
+        using var consumer = PeerProcess.Start("consume-blocking", name, "1", Invariant(Count), "30", "block");
+        consumer.WaitForOutput("attached", Timeout);
+        using var producer = PeerProcess.Start32("produce-blocking", name, "0", Invariant(Count), "30");
+        producer.WaitForSuccess(Timeout);
+        Assert.Contains($"verified {Count} messages", consumer.WaitForSuccess(Timeout));
+    }
+
+    [Fact]
     public void The_32_bit_peer_really_is_32_bit()
     {
         using var peer = PeerProcess.Start32("bitness", "-", "0", "0", "10");

@@ -1,0 +1,98 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace RingIpc.Tests.Signaling;
+
+/// <summary>Signaling between real processes: wake-ups, idle cost, the create race.</summary>
+public class CrossProcessSignalingTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    [Theory]
+    [InlineData("consume-blocking")]
+    [InlineData("consume-async")]
+    public void A_million_messages_in_bursts_with_pauses_lose_no_wake_up(string consumerMode)
+    {
+        const long Count = 1_000_000;
+        using var name = new TempName("bursts");
+        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 64 * 1024 });
+        using var consumer = PeerProcess.Start(consumerMode, name, "1", Invariant(Count), "30", "block");
+        consumer.WaitForOutput("attached", Timeout);
+        using var producer = PeerProcess.Start("produce-blocking", name, "0", Invariant(Count), "30");
+        producer.WaitForSuccess(Timeout);
+        Assert.Contains($"verified {Count} messages", consumer.WaitForSuccess(Timeout));
+    }
+
+    [Fact]
+    public void A_consumer_blocked_on_an_empty_ring_uses_almost_no_cpu()
+    {
+        using var name = new TempName("idle");
+        using var ring = SharedRing.Create(name);
+        using var consumer = PeerProcess.Start("idle-cpu", name, "2000");
+        string output = consumer.WaitForSuccess(Timeout);
+        Match match = Regex.Match(output, @"data=False waited-ms=(\d+) cpu-ms=(\d+)");
+        Assert.True(match.Success, output);
+        double waitedMs = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        double cpuMs = double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.True(waitedMs >= 2000, output);
+        Assert.True(cpuMs < 0.05 * waitedMs, $"the blocked consumer used {cpuMs} ms of CPU in {waitedMs} ms (5% allowed)");
+    }
+
+    [Theory]
+    [InlineData("spin")]
+    [InlineData("yield")]
+    public void A_producer_makes_no_wake_syscall_while_the_consumer_is_awake(string strategy)
+    {
+        const long Count = 200_000;
+        using var name = new TempName("no-syscall");
+        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 64 * 1024 });
+        using var consumer = PeerProcess.Start("consume-blocking", name, "1", Invariant(Count), "30", strategy);
+        consumer.WaitForOutput("attached", Timeout);
+        using var producer = ring.CreateProducer();
+        byte[] message = new byte[RingIpc.Peer.TestMessage.MaxLength];
+        for (long sequence = 0; sequence < Count; sequence++)
+        {
+            int length = RingIpc.Peer.TestMessage.LengthOf(0, sequence);
+            RingIpc.Peer.TestMessage.Write(message.AsSpan(0, length), 0, sequence);
+            producer.Write(message.AsSpan(0, length), 0, TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Contains($"verified {Count} messages", consumer.WaitForSuccess(Timeout));
+        Assert.Equal(0, producer.WakeCalls);
+    }
+
+    [Fact]
+    public void Eight_processes_racing_to_open_or_create_a_ring_share_one_that_exactly_one_initialized()
+    {
+        const int Processes = 8;
+        using var name = new TempName("race");
+        long startAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1500;
+        var peers = Enumerable.Range(0, Processes)
+            .Select(_ => PeerProcess.Start("open-or-create", name, Invariant(startAt)))
+            .ToArray();
+        try
+        {
+            string[] outputs = peers.Select(p => p.WaitForSuccess(Timeout)).ToArray();
+            Assert.Equal(1, outputs.Count(o => o.Contains("created=True", StringComparison.Ordinal)));
+            Assert.Equal(Processes - 1, outputs.Count(o => o.Contains("created=False", StringComparison.Ordinal)));
+
+            using var ring = SharedRing.Open(name);
+            using var consumer = ring.CreateConsumer();
+            var pids = new System.Collections.Generic.List<int>();
+            consumer.Read((_, payload) => pids.Add(BitConverter.ToInt32(payload)));
+            Assert.Equal(peers.Select(p => p.Id).OrderBy(p => p), pids.OrderBy(p => p));
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                peer.Dispose();
+            }
+        }
+    }
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

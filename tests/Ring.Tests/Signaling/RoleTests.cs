@@ -1,0 +1,71 @@
+using System;
+using System.Diagnostics;
+using Xunit;
+
+namespace RingIpc.Tests.Signaling;
+
+/// <summary>The exclusive roles: one consumer per ring, one producer per SPSC ring.</summary>
+public class RoleTests
+{
+    [Fact]
+    public void A_second_consumer_is_refused_with_the_holders_pid_until_the_first_is_disposed()
+    {
+        using var name = new TempName("role");
+        using var ring = SharedRing.Create(name);
+        using var other = SharedRing.Open(name);
+        var first = ring.CreateConsumer();
+        var error = Assert.Throws<RingRoleException>(() => other.CreateConsumer());
+        Assert.Equal(Environment.ProcessId, error.HolderProcessId);
+        Assert.Equal("consumer", error.Role);
+        Assert.Contains(Environment.ProcessId.ToString(), error.Message);
+        first.Dispose();
+        using var second = other.CreateConsumer();
+    }
+
+    [Fact]
+    public void An_spsc_ring_has_one_producer_an_mpsc_ring_many()
+    {
+        using var spscName = new TempName("role-spsc");
+        using var spsc = SharedRing.Create(spscName);
+        using (spsc.CreateProducer())
+        {
+            Assert.Equal("producer", Assert.Throws<RingRoleException>(() => spsc.CreateProducer()).Role);
+        }
+
+        using var again = spsc.CreateProducer();
+
+        using var mpscName = new TempName("role-mpsc");
+        using var mpsc = SharedRing.Create(mpscName, new RingOptions { Kind = RingKind.Mpsc });
+        using var a = mpsc.CreateProducer();
+        using var b = mpsc.CreateProducer();
+    }
+
+    [Fact]
+    public void The_role_of_a_killed_consumer_process_is_free_within_a_second()
+    {
+        using var name = new TempName("role-kill");
+        using var ring = SharedRing.Create(name);
+        using var holder = PeerProcess.Start("hold-consumer", name, "120");
+        holder.WaitForOutput("holding", TimeSpan.FromSeconds(60));
+
+        var error = Assert.Throws<RingRoleException>(() => ring.CreateConsumer());
+        Assert.Equal(holder.Id, error.HolderProcessId);
+
+        holder.Kill();
+        var clock = Stopwatch.StartNew();
+        RingConsumer? consumer = null;
+        while (consumer is null)
+        {
+            try
+            {
+                consumer = ring.CreateConsumer();
+            }
+            catch (RingRoleException) when (clock.Elapsed < TimeSpan.FromSeconds(1))
+            {
+                System.Threading.Thread.Sleep(10);
+            }
+        }
+
+        consumer.Dispose();
+    }
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Threading;
+
+namespace RingIpc.Peer;
+
+/// <summary>Producer and consumer that use the blocking (and asynchronous) API: a wait that exceeds its
+/// timeout fails the run, so a lost wake-up cannot go unnoticed.</summary>
+internal static class BlockingPeer
+{
+    public static int Produce(string name, int producer, long count, int waitTimeoutSeconds)
+    {
+        var timeout = TimeSpan.FromSeconds(waitTimeoutSeconds);
+        var random = new Random(producer * 7919 + 17);
+        using SharedRing ring = SharedRing.Open(name);
+        using RingProducer writer = ring.CreateProducer();
+        byte[] message = new byte[TestMessage.MaxLength];
+        long sequence = 0;
+        while (sequence < count)
+        {
+            // A burst of 1-2000 messages, then a pause of 0-2 ms in which the consumer falls asleep.
+            long burstEnd = Math.Min(count, sequence + random.Next(1, 2001));
+            for (; sequence < burstEnd; sequence++)
+            {
+                int length = TestMessage.LengthOf(producer, sequence);
+                TestMessage.Write(message.AsSpan(0, length), producer, sequence);
+                try
+                {
+                    writer.Write(message.AsSpan(0, length), producer, timeout);
+                }
+                catch (TimeoutException exception)
+                {
+                    return Program.Fail($"producer {producer}: message {sequence}: {exception.Message}");
+                }
+            }
+
+            int pauseUs = random.Next(0, 2001);
+            if (pauseUs >= 1000)
+            {
+                Thread.Sleep(pauseUs / 1000);
+            }
+            else
+            {
+                Thread.SpinWait(pauseUs * 10);
+            }
+        }
+
+        Console.WriteLine($"produced {count} wakes={writer.WakeCalls}");
+        return 0;
+    }
+
+    public static int Consume(string name, int producers, long countPerProducer, int waitTimeoutSeconds, string strategy, bool async)
+    {
+        var timeout = TimeSpan.FromSeconds(waitTimeoutSeconds);
+        using SharedRing ring = SharedRing.Open(name);
+        using RingConsumer reader = ring.CreateConsumer(strategy switch
+        {
+            "spin" => WaitStrategy.BusySpin,
+            "yield" => WaitStrategy.SpinThenYield(),
+            _ => WaitStrategy.Default,
+        });
+        Console.WriteLine("attached");
+        var verifier = new Verifier(producers, countPerProducer);
+        RingMessageHandler handler = verifier.Handler;
+        long total = producers * countPerProducer;
+        while (verifier.Received < total && verifier.Error is null)
+        {
+            int read;
+            if (async)
+            {
+                using var cancellation = new CancellationTokenSource(timeout);
+                try
+                {
+                    read = reader.ReadAsync(handler, 256, cancellation.Token).AsTask().GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException)
+                {
+                    read = 0;
+                }
+            }
+            else
+            {
+                read = reader.Read(handler, 256, timeout);
+            }
+
+            if (read == 0)
+            {
+                return Program.Fail($"consumer: no data within {timeout} after {verifier.Received} of {total} messages (lost wake-up?)");
+            }
+        }
+
+        if (verifier.Error is not null)
+        {
+            return Program.Fail(verifier.Error);
+        }
+
+        Console.WriteLine($"verified {verifier.Received} messages from {producers} producers wakes={reader.WakeCalls}");
+        return 0;
+    }
+}
