@@ -99,7 +99,7 @@ internal static class CSharpEmitter
         writer.Indent++;
         foreach (MemberModel member in shape.Members)
         {
-            writer.WriteLine($"/// <summary>The offset of <c>{member.Name}</c> ({member.ByteSize} bytes).</summary>");
+            writer.WriteLine($"/// <summary>The offset of <c>{member.Name}</c> ({member.ByteSize} byte{(member.ByteSize == 1 ? string.Empty : "s")}).</summary>");
             writer.WriteLine($"public const int {Identifier(member.Name)} = {member.Offset};");
         }
         writer.Indent--;
@@ -138,41 +138,54 @@ internal static class CSharpEmitter
         string access = Accessibility(member);
         if (member.Kind == MemberKind.InlineString)
         {
-            writer.WriteLine();
-            writer.WriteLine($"/// <summary>Copies the UTF-8 bytes of <c>{member.Name}</c> (up to its first NUL, at most {count}) to <paramref name=\"destination\"/>.</summary>");
-            writer.WriteLine("/// <param name=\"destination\">Receives the bytes.</param>");
-            writer.WriteLine("/// <returns>The number of bytes copied.</returns>");
-            writer.WriteLine($"{access}int Copy{member.Name}Utf8To(global::System.Span<byte> destination) => {Support}.CopyUtf8To(ref {field}, {count}, destination);");
-            writer.WriteLine();
-            writer.WriteLine($"/// <summary>Stores raw UTF-8 bytes (at most {count}, not validated) in <c>{member.Name}</c> and clears the bytes after them.</summary>");
-            writer.WriteLine("/// <param name=\"utf8\">The bytes.</param>");
-            writer.WriteLine($"{access}void Set{member.Name}Utf8(global::System.ReadOnlySpan<byte> utf8) => {Support}.SetUtf8(ref {field}, {count}, utf8, {name});");
-            WriteSpan(writer, options, access, $"{member.Name}Utf8", "byte", field, count, $"The {count} bytes of <c>{member.Name}</c> in place: UTF-8, NUL-padded.");
+            WriteDocumented(writer,
+                $"<summary>Copies the UTF-8 bytes of <c>{member.Name}</c> (up to its first NUL, at most {count}) to <paramref name=\"destination\"/>.</summary>",
+                "<param name=\"destination\">Receives the bytes.</param>\n<returns>The number of bytes copied.</returns>",
+                $"{access}int Copy{member.Name}Utf8To(global::System.Span<byte> destination) => {Support}.CopyUtf8To(ref {field}, {count}, destination);");
+            WriteDocumented(writer,
+                $"<summary>Stores raw UTF-8 bytes (at most {count}, not validated) in <c>{member.Name}</c> and clears the bytes after them.</summary>",
+                "<param name=\"utf8\">The bytes.</param>",
+                $"{access}void Set{member.Name}Utf8(global::System.ReadOnlySpan<byte> utf8) => {Support}.SetUtf8(ref {field}, {count}, utf8, {name});");
+            WriteSpan(writer, options, $"The {count} bytes of <c>{member.Name}</c> in place: UTF-8, NUL-padded.", $"{access}global::System.Span<byte> {member.Name}Utf8", field, count);
         }
         else if (member.Kind == MemberKind.InlineArray)
         {
-            writer.WriteLine();
-            writer.WriteLine($"/// <summary>Copies the {count} elements of <c>{member.Name}</c> to <paramref name=\"destination\"/>.</summary>");
-            writer.WriteLine("/// <param name=\"destination\">Receives the elements.</param>");
-            writer.WriteLine($"{access}void Copy{member.Name}To(global::System.Span<{storageType}> destination) => {Support}.CopyTo(ref {field}, {count}, destination);");
-            writer.WriteLine();
-            writer.WriteLine($"/// <summary>Stores up to {count} elements in <c>{member.Name}</c> and clears the elements after them.</summary>");
-            writer.WriteLine("/// <param name=\"source\">The elements.</param>");
-            writer.WriteLine($"{access}void Set{member.Name}(global::System.ReadOnlySpan<{storageType}> source) => {Support}.Write(ref {field}, {count}, source, {name});");
-            WriteSpan(writer, options, access, $"{member.Name}Span", storageType, field, count, $"The {count} elements of <c>{member.Name}</c> in place.");
+            WriteDocumented(writer,
+                $"<summary>Copies the {count} elements of <c>{member.Name}</c> to <paramref name=\"destination\"/>.</summary>",
+                "<param name=\"destination\">Receives the elements.</param>",
+                $"{access}void Copy{member.Name}To(global::System.Span<{storageType}> destination) => {Support}.CopyTo(ref {field}, {count}, destination);");
+            WriteDocumented(writer,
+                $"<summary>Stores up to {count} elements in <c>{member.Name}</c> and clears the elements after them.</summary>",
+                "<param name=\"source\">The elements.</param>",
+                $"{access}void Set{member.Name}(global::System.ReadOnlySpan<{storageType}> source) => {Support}.Write(ref {field}, {count}, source, {name});");
+            WriteSpan(writer, options, $"The {count} elements of <c>{member.Name}</c> in place.", $"{access}global::System.Span<{storageType}> {member.Name}Span", field, count);
         }
     }
 
-    private static void WriteSpan(IndentedTextWriter writer, EmitOptions options, string access, string name, string elementType, string field, string count, string summary)
+    /// <summary>A blank line, the XML doc lines (<paramref name="docs"/> split at newlines), an optional attribute, the declaration.</summary>
+    private static void WriteDocumented(IndentedTextWriter writer, string summary, string docs, string declaration, string? attribute = null)
     {
-        if (!options.SpanAccessors)
-        {
-            return;
-        }
         writer.WriteLine();
-        writer.WriteLine($"/// <summary>{summary}</summary>");
-        writer.WriteLine("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
-        writer.WriteLine($"{access}global::System.Span<{elementType}> {name} => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref {field}, {count});");
+        foreach (string line in (summary + "\n" + docs).Split('\n').Where(l => l.Length > 0))
+        {
+            writer.WriteLine("/// " + line);
+        }
+        if (attribute is not null)
+        {
+            writer.WriteLine(attribute);
+        }
+        writer.WriteLine(declaration);
+    }
+
+    /// <summary>A span property over inline storage, on targets with [UnscopedRef] and MemoryMarshal.CreateSpan.</summary>
+    private static void WriteSpan(IndentedTextWriter writer, EmitOptions options, string summary, string declaration, string field, string count)
+    {
+        if (options.SpanAccessors)
+        {
+            WriteDocumented(writer, $"<summary>{summary}</summary>", string.Empty,
+                $"{declaration} => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref {field}, {count});",
+                "[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
+        }
     }
 
     private static void WriteProperty(IndentedTextWriter writer, MemberModel member, System.Func<string, string> body)
