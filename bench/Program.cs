@@ -17,6 +17,7 @@ public static class Program
             return args[0] switch
             {
                 "ring-consumer" => RingThroughput.Consume(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)),
+                "echo" => RoundTripLatency.Echo(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
                 "pipe-consumer" => PipeThroughput.Consume(int.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture)),
                 "--quick" => RunAll(quick: true),
                 _ => Usage(),
@@ -40,6 +41,17 @@ public static class Program
             Print("pipe", size, pipe, pipeRate);
             Print("ring spsc", size, RingThroughput.Run(RingKind.Spsc, size, count), pipeRate);
             Print("ring mpsc", size, RingThroughput.Run(RingKind.Mpsc, size, count), pipeRate);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Round-trip latency (µs): this process writes 8 bytes into one ring, a child echoes them into another.");
+        Console.WriteLine("busy-spin: both sides poll. default (spin-then-block): 1 ms pause between round trips, so the echo side is asleep and must be woken.");
+        Console.WriteLine($"{"strategy",-26} {"round trips",11} {"p50",9} {"p99",9}");
+        int trips = quick ? 200 : 2000;
+        foreach ((string label, string strategy, int count) in new[] { ("busy-spin", "spin", trips * 50), ("default (spin-then-block)", "block", trips) })
+        {
+            (double p50, double p99) = RoundTripLatency.Percentiles(RoundTripLatency.Run(strategy, count));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-26} {count,11:N0} {p50,9:N1} {p99,9:N1}"));
         }
 
         return 0;

@@ -1,12 +1,15 @@
 using System;
 using System.IO;
 using System.IO.MemoryMappedFiles;
+using RingIpc.Signaling;
 
 namespace RingIpc.Sections;
 
 /// <summary>
 /// Sections on Windows: real named sections in the session namespace (<c>Local\RingIpc.&lt;name&gt;</c>).
-/// A named section lives while some process has it open; it cannot be deleted by name.
+/// A named section lives while some process has it open; it cannot be deleted by name. A named
+/// section cannot be published atomically once initialized (as the Unix store does with <c>link()</c>),
+/// so creating and opening both hold the ring's "init" mutex: an opener waits for the creator to finish.
 /// </summary>
 #if NET
 [System.Runtime.Versioning.SupportedOSPlatform("windows")]
@@ -15,8 +18,11 @@ internal static class WindowsSectionStore
 {
     private static string MapNameOf(string name) => @"Local\RingIpc." + name;
 
+    private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(10);
+
     public static SectionMapping Create(string name, long length, Action<SectionMapping>? initialize)
     {
+        using SharedMutex init = SharedMutex.Acquire(name, "init", SectionAccess.Owner, InitTimeout);
         MemoryMappedFile file;
         try
         {
@@ -42,6 +48,7 @@ internal static class WindowsSectionStore
 
     public static SectionMapping Open(string name, Action<long> validateLength)
     {
+        using SharedMutex init = SharedMutex.Acquire(name, "init", SectionAccess.Owner, InitTimeout);
         MemoryMappedFile file;
         try
         {

@@ -1,0 +1,91 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+
+namespace RingIpc.Bench;
+
+/// <summary>
+/// Round-trip latency: this process writes a message into a "ping" ring, a child process echoes it into a
+/// "pong" ring, this process waits for it; both sides use the same wait strategy.
+/// </summary>
+internal static class RoundTripLatency
+{
+    private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Returns the round-trip times in microseconds, sorted.</summary>
+    public static double[] Run(string strategy, int roundTrips)
+    {
+        string ping = $"bench-ping-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        string pong = $"bench-pong-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            using var pingRing = SharedRing.Create(ping, new RingOptions { Capacity = 4096 });
+            using var pongRing = SharedRing.Create(pong, new RingOptions { Capacity = 4096 });
+            using var writer = pingRing.CreateProducer(StrategyOf(strategy));
+            using var reader = pongRing.CreateConsumer(StrategyOf(strategy));
+            using Process child = ChildProcess.Start(false, "echo", ping, pong, strategy, roundTrips.ToString(CultureInfo.InvariantCulture));
+            var times = new double[roundTrips];
+            Span<byte> message = stackalloc byte[8];
+            RingMessageHandler ignore = static (_, _) => { };
+            for (int i = 0; i < roundTrips; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                writer.Write(message, WaitTimeout);
+                if (reader.Read(ignore, 1, WaitTimeout) != 1)
+                {
+                    throw new TimeoutException("no echo");
+                }
+
+                times[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
+                if (strategy != "spin")
+                {
+                    // Let the echo process fall asleep between round trips, as in a request/response
+                    // exchange with think time: this measures the wake-up path.
+                    Thread.Sleep(1);
+                }
+            }
+
+            ChildProcess.ReadResult(child, TimeSpan.FromMinutes(1));
+            Array.Sort(times);
+            return times;
+        }
+        finally
+        {
+            SharedRing.Delete(ping);
+            SharedRing.Delete(pong);
+        }
+    }
+
+    /// <summary>The child: echoes every message from the ping ring into the pong ring.</summary>
+    public static int Echo(string ping, string pong, string strategy, int roundTrips)
+    {
+        using var pingRing = SharedRing.Open(ping);
+        using var pongRing = SharedRing.Open(pong);
+        using var reader = pingRing.CreateConsumer(StrategyOf(strategy));
+        using var writer = pongRing.CreateProducer(StrategyOf(strategy));
+        for (int i = 0; i < roundTrips; i++)
+        {
+            if (!reader.WaitForData(WaitTimeout) || !reader.TryRead(out RingMessage message))
+            {
+                Console.WriteLine("timeout");
+                return 1;
+            }
+
+            using (message)
+            {
+                writer.Write(message.Payload, WaitTimeout);
+            }
+        }
+
+        Console.WriteLine($"{roundTrips} 0");
+        return 0;
+    }
+
+    /// <summary>The median and 99th percentile of sorted times.</summary>
+    public static (double P50, double P99) Percentiles(double[] sorted) =>
+        (sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);
+
+    private static WaitStrategy StrategyOf(string name) => name == "spin" ? WaitStrategy.BusySpin : WaitStrategy.Default;
+}
