@@ -26,7 +26,8 @@ internal static class CanonicalLayout
 
     /// <summary>
     /// Places <paramref name="members"/> (offsets ignored) and returns them with offsets, plus the size
-    /// and alignment. Invalid members take no space. The size is a long so that overflow is detectable.
+    /// and alignment. Invalid members take no space; a member pinned with [LayoutOffset] goes to its pin
+    /// if that is not before its canonical offset. The size is a long so that overflow is detectable.
     /// </summary>
     public static (List<MemberModel> Members, long Size, int Alignment) Place(IEnumerable<MemberModel> members)
     {
@@ -42,6 +43,10 @@ internal static class CanonicalLayout
             }
             int memberAlignment = member.Element.Alignment;
             offset = AlignUp(offset, memberAlignment);
+            if (member.PinnedOffset > offset)
+            {
+                offset = member.PinnedOffset; // [LayoutOffset]: pad up to it (an earlier pin is reported by the parser)
+            }
             alignment = memberAlignment > alignment ? memberAlignment : alignment;
             placed.Add(member with { Offset = offset <= int.MaxValue ? (int)offset : int.MaxValue });
             offset += (long)member.Element.Size * member.Count;

@@ -88,6 +88,12 @@ internal static class DiagnosticDescriptors
         "Member name reserved by the layout generator",
         "'{0}' of [SharedLayout] struct '{1}' uses a name that the generator emits (Size, Alignment, Fingerprint, Offsets, CHeader); rename it");
 
+    /// <summary>RIPC0014: a [LayoutOffset] that is misaligned or overlaps the member before it.</summary>
+    public static readonly DiagnosticDescriptor PinnedOffset = Error(
+        "RIPC0014",
+        "Pinned offset cannot be honoured",
+        "[LayoutOffset({0})] on '{1}' of [SharedLayout] struct '{2}' cannot be honoured: {3}; pin it at a multiple of {4} that is at least {5}, or move the property");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

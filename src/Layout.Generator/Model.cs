@@ -54,6 +54,7 @@ internal sealed record AccessorModel(string Modifiers, string Keyword);
 /// <param name="Element">The stored value's shape (null when <see cref="Kind"/> is Invalid).</param>
 /// <param name="Count">Elements (capacity in bytes for strings, length for arrays, 1 for scalars).</param>
 /// <param name="Offset">Byte offset in the struct.</param>
+/// <param name="PinnedOffset">The [LayoutOffset], or -1.</param>
 internal sealed record MemberModel(
     string Name,
     string Modifiers,
@@ -62,7 +63,8 @@ internal sealed record MemberModel(
     MemberKind Kind,
     ValueShape? Element,
     int Count,
-    int Offset)
+    int Offset,
+    int PinnedOffset = -1)
 {
     /// <summary>Bytes the member occupies.</summary>
     public int ByteSize => Element is null ? 0 : Element.Size * Count;

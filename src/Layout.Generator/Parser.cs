@@ -16,6 +16,7 @@ internal static class Parser
     public const string SharedLayoutAttributeName = "RingIpc.SharedLayoutAttribute";
     private const string FixedStringAttributeName = "RingIpc.FixedStringAttribute";
     private const string FixedArrayAttributeName = "RingIpc.FixedArrayAttribute";
+    private const string LayoutOffsetAttributeName = "RingIpc.LayoutOffsetAttribute";
     private const string SharedHandleName = "RingIpc.SharedHandle";
 
     /// <summary>Names the generated code declares in the struct.</summary>
@@ -95,6 +96,11 @@ internal static class Parser
     private static DiagnosticInfo Diagnostic(DiagnosticDescriptor descriptor, SyntaxNode node, params string[] arguments) =>
         new(descriptor, LocationInfo.From(node), arguments.ToEquatableArray());
 
+    /// <summary>The syntax of an attribute's first positional argument (<paramref name="name"/> null) or of its named argument.</summary>
+    private static SyntaxNode? ArgumentSyntax(AttributeData attribute, string? name) =>
+        (attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments
+            .FirstOrDefault(a => name is null ? a.NameEquals is null : a.NameEquals?.Name.Identifier.ValueText == name);
+
     private static bool HasAttribute(ISymbol symbol, string fullName) =>
         symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == fullName);
 
@@ -149,6 +155,7 @@ internal static class Parser
             ReportStorageOutsideLayout(type, typeName, diagnostics);
 
             var members = new List<MemberModel>();
+            var pins = new List<SyntaxNode?>();
             List<(IPropertySymbol Property, PropertyDeclarationSyntax Syntax)> properties = LayoutProperties(type, cancellationToken);
             foreach ((IPropertySymbol property, PropertyDeclarationSyntax syntax) in properties)
             {
@@ -159,10 +166,21 @@ internal static class Parser
                     diagnostics.Add(Diagnostic(DiagnosticDescriptors.SplitDeclaration, property.Locations[0], property.Name, typeName, properties[0].Property.Name));
                     member = member with { Kind = MemberKind.Invalid, Element = null };
                 }
+                (member, SyntaxNode? pin) = Pin(member, property, typeName, diagnostics);
                 members.Add(member);
+                pins.Add(pin);
             }
 
             (List<MemberModel> placed, long size, int alignment) = CanonicalLayout.Place(members);
+            for (int i = 0; i < placed.Count; i++)
+            {
+                if (placed[i].Element is not null && placed[i].PinnedOffset >= 0 && placed[i].Offset != placed[i].PinnedOffset)
+                {
+                    diagnostics.Add(Diagnostic(DiagnosticDescriptors.PinnedOffset, pins[i]!, Number(placed[i].PinnedOffset), placed[i].Name, typeName,
+                        "the members before it end later", Number(placed[i].Element!.Alignment), Number(placed[i].Offset)));
+                }
+            }
+            size = ExplicitSize(type, typeName, size, alignment, diagnostics);
             if (size == 0 && diagnostics.Count == 0)
             {
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeOutOfRange, type.Locations[0], $"The size of '{typeName}' (0 bytes)", "declare at least one partial property"));
@@ -176,6 +194,49 @@ internal static class Parser
             ulong fingerprint = CanonicalLayout.Fingerprint(CanonicalLayout.Describe(placed, finalSize, alignment));
             return new LayoutShape(typeName, finalSize, alignment, fingerprint, placed.ToEquatableArray());
         }
+
+        /// <summary>Reads [LayoutOffset]: a misaligned pin is reported here and dropped; one before the canonical offset after placing.</summary>
+        private static (MemberModel Member, SyntaxNode? Pin) Pin(MemberModel member, IPropertySymbol property, string typeName, List<DiagnosticInfo> diagnostics)
+        {
+            AttributeData? attribute = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == LayoutOffsetAttributeName);
+            if (attribute is null || member.Element is null || attribute.ConstructorArguments.FirstOrDefault().Value is not int offset)
+            {
+                return (member, null);
+            }
+            SyntaxNode at = ArgumentSyntax(attribute, null) ?? property.DeclaringSyntaxReferences[0].GetSyntax();
+            int alignment = member.Element.Alignment;
+            if (offset < 0 || offset % alignment != 0 || offset > CanonicalLayout.MaxSize)
+            {
+                diagnostics.Add(Diagnostic(DiagnosticDescriptors.PinnedOffset, at, Number(offset), member.Name, typeName,
+                    $"'{member.Name}' needs {alignment}-byte alignment within at most {CanonicalLayout.MaxSize} bytes", Number(alignment), "0"));
+                return (member, null);
+            }
+            return (member with { PinnedOffset = offset }, at);
+        }
+
+        /// <summary>[SharedLayout(Size = N)]: N when valid (reported otherwise), else the canonical size.</summary>
+        private static long ExplicitSize(INamedTypeSymbol type, string typeName, long size, int alignment, List<DiagnosticInfo> diagnostics)
+        {
+            AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SharedLayoutAttributeName);
+            KeyValuePair<string, TypedConstant> named = attribute?.NamedArguments.FirstOrDefault(a => a.Key == "Size") ?? default;
+            if (named.Value.Value is not int requested || requested == 0)
+            {
+                return size;
+            }
+            string? problem = requested < size ? $"the members need {size} bytes"
+                : requested % alignment != 0 ? $"it must be a multiple of the layout's alignment, {alignment}"
+                : requested > CanonicalLayout.MaxSize ? $"a shared layout holds at most {CanonicalLayout.MaxSize} bytes (1 MiB)"
+                : null;
+            if (problem is null)
+            {
+                return requested;
+            }
+            diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeOutOfRange, ArgumentSyntax(attribute!, "Size") ?? type.DeclaringSyntaxReferences[0].GetSyntax(),
+                $"[SharedLayout(Size = {requested})] on '{typeName}'", problem));
+            return size;
+        }
+
+        private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>Instance fields, auto-property backing fields and reserved names.</summary>
         private static void ReportStorageOutsideLayout(INamedTypeSymbol type, string typeName, List<DiagnosticInfo> diagnostics)
@@ -435,8 +496,7 @@ internal static class Parser
             int count = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int n ? n : 0;
             if (count < 1 || (long)count * element.Size > CanonicalLayout.MaxSize)
             {
-                SyntaxNode at = (attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments.FirstOrDefault() as SyntaxNode
-                    ?? typeSyntax;
+                SyntaxNode at = ArgumentSyntax(attribute, null) ?? typeSyntax;
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeOutOfRange, at, $"[{attributeName}({count})] on '{memberName}' of '{typeName}'",
                     $"the count of {unit} must be at least 1 and the member at most {CanonicalLayout.MaxSize} bytes (1 MiB)"));
                 return Silent(member);

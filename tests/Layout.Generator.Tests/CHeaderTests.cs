@@ -12,7 +12,9 @@ namespace RingIpc.Layout.Generator.Tests;
 /// </summary>
 public sealed class CHeaderTests
 {
-    private static string WithHeader(string source) => source.Replace("[SharedLayout]", "[SharedLayout(CHeader = true)]", StringComparison.Ordinal);
+    private static string WithHeader(string source) => source
+        .Replace("[SharedLayout(", "[SharedLayout(CHeader = true, ", StringComparison.Ordinal)
+        .Replace("[SharedLayout]", "[SharedLayout(CHeader = true)]", StringComparison.Ordinal);
 
     private static string Header(string source, string typeName) =>
         GeneratorHarness.Constant<string>(GeneratorHarness.Load(WithHeader(source)).GetType(typeName, throwOnError: true)!, "CHeader");
@@ -59,7 +61,7 @@ public sealed class CHeaderTests
             (string Source, string Type)[] samples =
             [
                 (Samples.Acceptance, "Samples.Acceptance"), (Samples.Enums, "Samples.Enums"), (Samples.Nested, "Samples.Outer"),
-                (Samples.Nested, "Samples.Inner"), (Samples.Named, "Samples.Named"),
+                (Samples.Nested, "Samples.Inner"), (Samples.Named, "Samples.Named"), (Samples.Pinned, "Samples.Pinned"),
             ];
             string includes = "";
             foreach ((string source, string type) in samples)

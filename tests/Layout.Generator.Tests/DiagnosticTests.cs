@@ -59,9 +59,14 @@ public sealed class DiagnosticTests
                 [FixedArray(100000)] public partial long[] B { get; set; }
             }
             """, "" },
+        { "RIPC0010", GeneratorHarness.Usings + "[SharedLayout([|Size = 4|])] public partial struct S { public partial long A { get; set; } }", "" },
+        { "RIPC0010", GeneratorHarness.Usings + "[SharedLayout(CHeader = true, [|Size = 12|])] public partial struct S { public partial long A { get; set; } }", "" },
         { "RIPC0011", Struct("[[|FixedString(4)|]] public partial int P { get; set; }"), "" },
         { "RIPC0011", Struct("[[|FixedArray(4)|]] public partial string P { get; set; }"), "" },
         { "RIPC0013", Struct("public partial int [|Size|] { get; set; }"), "" },
+        { "RIPC0014", Struct("[LayoutOffset([|4|])] public partial long P { get; set; }"), "" },
+        { "RIPC0014", Struct("public partial long A { get; set; }\n[LayoutOffset([|4|])] public partial int B { get; set; }"), "" },
+        { "RIPC0014", Struct("[LayoutOffset([|-8|])] public partial long P { get; set; }"), "" },
         { "RIPC0013", Struct("public partial int A { get; set; }\npublic static int [|Fingerprint|]() => 0;"), "" },
     };
 
@@ -112,7 +117,7 @@ public sealed class DiagnosticTests
             .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
-        Assert.Equal(Enumerable.Range(1, 13).Select(i => $"RIPC{i:D4}"), ids.Order());
+        Assert.Equal(Enumerable.Range(1, 14).Select(i => $"RIPC{i:D4}"), ids.Order());
     }
 
     /// <summary>Removes the <c>[|…|]</c> markers and returns the spans they enclosed.</summary>

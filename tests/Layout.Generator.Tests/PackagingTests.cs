@@ -8,7 +8,8 @@ namespace RingIpc.Layout.Generator.Tests;
 
 /// <summary>
 /// One package gives the library and the generator: <c>dotnet pack</c> of src/Ring (from a copy of the
-/// working tree, so the repository's bin/obj are untouched), then a sample project restores RingIpc
+/// working tree, so the repository's bin/obj are untouched, plus an internal [SharedLayout] struct to show
+/// the library can use the generator itself), then a sample project restores RingIpc
 /// from that folder (plus the normal sources), builds for net10.0 and net472, runs, and gets RIPC errors
 /// for a bad layout.
 /// </summary>
@@ -30,6 +31,24 @@ public sealed class PackagingTests
             }
             CopyProject(Path.Combine(repository, "src", "Ring"), Path.Combine(copy, "src", "Ring"));
             CopyProject(Path.Combine(repository, "src", "Layout.Generator"), Path.Combine(copy, "src", "Layout.Generator"));
+
+            // The library can use [SharedLayout] itself (as its ring header will), on net10.0 and net472.
+            File.WriteAllText(Path.Combine(copy, "src", "Ring", "Layout", "DogfoodProbe.cs"), """
+                namespace RingIpc;
+
+                [SharedLayout(Size = 256, CHeader = true)]
+                internal partial struct DogfoodProbe
+                {
+                    public partial ulong Magic { get; set; }
+                    [LayoutOffset(128)]
+                    public partial long Tail { get; set; }
+                    [FixedString(16)]
+                    public partial string Name { get; set; }
+                    [FixedArray(4)]
+                    public partial int[] Counters { get; set; }
+                    public partial SharedHandle Handle { get; set; }
+                }
+                """);
 
             string feed = Path.Combine(root, "feed");
             Dotnet(copy, $"pack src/Ring/Ring.csproj -c Release -o \"{feed}\" -p:Version={Version}");

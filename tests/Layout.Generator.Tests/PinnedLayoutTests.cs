@@ -20,6 +20,7 @@ public sealed class PinnedLayoutTests
         { Samples.Nested, "Samples.Inner", 4, 2, "X=0 Y=2" },
         { Samples.Nested, "Samples.Outer", 32, 8, "Flag=0 In=2 Seq=8 Pair=16 Done=24" },
         { Samples.Named, "Samples.Named", 72, 8, "Kind=0 Name=1 Id=16 Initial=20 Key=24 Price=40 Handle=56 Ratio=60 Ports=64" },
+        { Samples.Pinned, "Samples.Pinned", 512, 8, "Magic=0 Version=8 Tail=128 CachedHead=136 Head=256 DataSequence=384 Flag=388" },
     };
 
     [Theory]

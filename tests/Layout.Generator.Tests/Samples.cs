@@ -90,4 +90,24 @@ internal static class Samples
             public partial ushort[] Ports { get; set; }
         }
         """;
+
+    /// <summary>A header-like layout: pinned offsets on separate cache lines and a fixed size with reserved space.</summary>
+    public const string Pinned = GeneratorHarness.Usings + """
+        namespace Samples;
+
+        [SharedLayout(Size = 512)]
+        internal partial struct Pinned
+        {
+            public partial ulong Magic { get; set; }
+            public partial int Version { get; set; }
+            [LayoutOffset(128)]
+            public partial long Tail { get; set; }
+            public partial long CachedHead { get; set; }
+            [LayoutOffset(256)]
+            public partial long Head { get; set; }
+            [LayoutOffset(384)]
+            public partial int DataSequence { get; set; }
+            public partial byte Flag { get; set; }
+        }
+        """;
 }

@@ -45,4 +45,11 @@ public sealed class SharedLayoutAttribute : Attribute
     /// from a build step or a test. Default <see langword="false"/>.
     /// </summary>
     public bool CHeader { get; set; }
+
+    /// <summary>
+    /// The exact size in bytes, for a layout with reserved space at its end (e.g. a 4096-byte header page);
+    /// 0 (the default) means the canonical size. It must be at least what the members need and a multiple of
+    /// the layout's alignment (RIPC0010 otherwise). Pin members with <see cref="LayoutOffsetAttribute"/>.
+    /// </summary>
+    public int Size { get; set; }
 }
