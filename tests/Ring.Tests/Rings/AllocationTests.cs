@@ -35,13 +35,16 @@ public class AllocationTests
         for (int i = 0; i < count; i++)
         {
             payload[0] = (byte)i;
-            switch (i % 4)
+            switch (i % 5)
             {
                 case 0:
                     Assert.True(producer.TryWrite(payload.Slice(0, i % 48)));
                     break;
                 case 1:
                     Assert.True(producer.TryWrite((long)i, messageType: 1));
+                    break;
+                case 2:
+                    producer.Write(payload.Slice(0, 16), 2, TimeSpan.FromSeconds(10));
                     break;
                 default:
                     Assert.True(producer.TryClaim(24, out RingClaim claim));
@@ -50,15 +53,20 @@ public class AllocationTests
                     break;
             }
 
-            if ((i & 1) == 0)
+            switch (i % 3)
             {
-                Assert.True(consumer.TryRead(out RingMessage message));
-                checksum += message.Payload.Length + 1;
-                message.Dispose();
-            }
-            else
-            {
-                checksum += consumer.Read(handler);
+                case 0:
+                    Assert.True(consumer.TryRead(out RingMessage message));
+                    checksum += message.Payload.Length + 1;
+                    message.Dispose();
+                    break;
+                case 1:
+                    checksum += consumer.Read(handler);
+                    break;
+                default:
+                    Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(10)));
+                    checksum += consumer.Read(handler, 8, TimeSpan.FromSeconds(10));
+                    break;
             }
         }
 
