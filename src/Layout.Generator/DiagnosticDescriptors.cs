@@ -94,6 +94,12 @@ internal static class DiagnosticDescriptors
         "Pinned offset cannot be honoured",
         "[LayoutOffset({0})] on '{1}' of [SharedLayout] struct '{2}' cannot be honoured: {3}; pin it at a multiple of {4} that is at least {5}, or move the property");
 
+    /// <summary>RIPC0015: a readonly struct, whose generated storage could not be written.</summary>
+    public static readonly DiagnosticDescriptor ReadOnlyStruct = Error(
+        "RIPC0015",
+        "Read-only shared layout",
+        "[SharedLayout] struct '{0}' is readonly, but the generator writes mutable storage; remove 'readonly' from the struct (get-only or init properties keep its values fixed)");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -50,7 +50,7 @@ internal static class Parser
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 
-    /// <summary>Whether a generated partial declaration of <paramref name="type"/> can be written: partial, in partial types, not generic.</summary>
+    /// <summary>Whether a generated partial declaration of <paramref name="type"/> can be written: partial, in partial types, not generic, not readonly.</summary>
     private static bool CanTakeGeneratedPart(INamedTypeSymbol type, List<DiagnosticInfo>? diagnostics)
     {
         foreach (INamedTypeSymbol declared in ContainingTypes(type).Append(type))
@@ -64,6 +64,11 @@ internal static class Parser
         if (type.IsGenericType || ContainingTypes(type).Any(t => t.IsGenericType))
         {
             diagnostics?.Add(Diagnostic(DiagnosticDescriptors.Generic, type.Locations[0], type.ToDisplayString()));
+            return false;
+        }
+        if (type.IsReadOnly)
+        {
+            diagnostics?.Add(Diagnostic(DiagnosticDescriptors.ReadOnlyStruct, type.Locations[0], type.ToDisplayString()));
             return false;
         }
         return true;

@@ -67,6 +67,7 @@ public sealed class DiagnosticTests
         { "RIPC0014", Struct("[LayoutOffset([|4|])] public partial long P { get; set; }"), "" },
         { "RIPC0014", Struct("public partial long A { get; set; }\n[LayoutOffset([|4|])] public partial int B { get; set; }"), "" },
         { "RIPC0014", Struct("[LayoutOffset([|-8|])] public partial long P { get; set; }"), "" },
+        { "RIPC0015", GeneratorHarness.Usings + "[SharedLayout] public readonly partial struct [|R|] { public int A => 1; }", "" },
         { "RIPC0013", Struct("public partial int A { get; set; }\npublic static int [|Fingerprint|]() => 0;"), "" },
     };
 
@@ -117,7 +118,7 @@ public sealed class DiagnosticTests
             .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
-        Assert.Equal(Enumerable.Range(1, 14).Select(i => $"RIPC{i:D4}"), ids.Order());
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => $"RIPC{i:D4}"), ids.Order());
     }
 
     /// <summary>Removes the <c>[|…|]</c> markers and returns the spans they enclosed.</summary>
