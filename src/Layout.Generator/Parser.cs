@@ -45,7 +45,7 @@ internal static class Parser
             syntax is RecordDeclarationSyntax ? "record struct" : "struct",
             type.Name,
             shape,
-            diagnostics.Count > 0,
+            diagnostics.Count > 0 || shape.Members.Any(m => m.Kind == MemberKind.Invalid), // some are reported elsewhere (compiler, nested struct)
             emitCHeader);
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
@@ -186,7 +186,7 @@ internal static class Parser
                 }
             }
             size = ExplicitSize(type, typeName, size, alignment, diagnostics);
-            if (size == 0 && diagnostics.Count == 0)
+            if (size == 0 && diagnostics.Count == 0 && members.All(m => m.Kind != MemberKind.Invalid))
             {
                 diagnostics.Add(Diagnostic(DiagnosticDescriptors.SizeOutOfRange, type.Locations[0], $"The size of '{typeName}' (0 bytes)", "declare at least one partial property"));
             }

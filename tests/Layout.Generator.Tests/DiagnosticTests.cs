@@ -86,6 +86,20 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Errors_reported_elsewhere_leave_only_those_errors()
+    {
+        // An unknown type (the compiler reports it) and a nested layout with its own error (reported on it).
+        (string source, List<TextSpan> spans) = Unmark(GeneratorHarness.Usings + """
+            [SharedLayout] public partial struct Inner { public partial [|nint|] P { get; set; } }
+            [SharedLayout] public partial struct Outer { public partial Inner In { get; set; } public partial Missing M { get; set; } }
+            """);
+        (Compilation output, ImmutableArray<Diagnostic> diagnostics, _) = GeneratorHarness.Run(source);
+
+        Assert.Equal([("RIPC0001", spans[0])], diagnostics.Select(d => (d.Id, d.Location.SourceSpan)));
+        Assert.Equal(["CS0246"], output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct());
+    }
+
+    [Fact]
     public void Layout_properties_in_two_partial_declarations_are_reported()
     {
         (string first, _) = Unmark(GeneratorHarness.Usings + "[SharedLayout] public partial struct S { public partial int A { get; set; } }");
