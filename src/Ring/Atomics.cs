@@ -7,7 +7,7 @@ namespace RingIpc;
 /// The only place that reads or writes ordered values in shared memory.
 /// </summary>
 /// <remarks>
-/// <para>Memory-ordering argument. The ring protocol needs exactly three things:</para>
+/// <para>Memory-ordering argument. The ring protocol needs exactly four things:</para>
 /// <list type="number">
 /// <item>A <b>release store</b> for every value that publishes data written before it (a record's
 /// committed length, the head after the consumer zeroed what it consumed, the tail). The peer's

@@ -23,14 +23,25 @@ internal static unsafe class Futex
     public const int EINTR = 4;
     public const int ETIMEDOUT = 110;
 
+    /// <summary>The futex syscall number of this process's architecture, or 0 if RingIpc does not know it
+    /// (then <see cref="IsSupported"/> is false and signaling falls back to polling).</summary>
     private static readonly nint SysFutex = RuntimeInformation.ProcessArchitecture switch
     {
         Architecture.X64 => 202,
         Architecture.X86 => 240,
         Architecture.Arm => 240,
         Architecture.Arm64 => 98,
-        var other => throw new PlatformNotSupportedException($"RingIpc has no futex syscall number for {other}."),
+#if NET
+        Architecture.RiscV64 => 98,
+        Architecture.LoongArch64 => 98,
+        Architecture.Ppc64le => 221,
+        Architecture.S390x => 238,
+#endif
+        _ => 0,
     };
+
+    /// <summary>Whether futex calls are available for this architecture.</summary>
+    public static bool IsSupported => SysFutex != 0;
 
     /// <summary><c>struct timespec</c>: <c>time_t</c> and <c>long</c>, both native width on Linux.</summary>
     [StructLayout(LayoutKind.Sequential)]

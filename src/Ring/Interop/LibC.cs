@@ -14,6 +14,7 @@ internal static class LibC
     public const int ENOENT = 2;
     public const int EACCES = 13;
     public const int EEXIST = 17;
+    public const int ENOSPC = 28;
 
     [DllImport(Library, EntryPoint = "open", SetLastError = true)]
     public static extern int Open([MarshalAs(UnmanagedType.LPStr)] string path, int flags, int mode);
@@ -29,6 +30,24 @@ internal static class LibC
 
     [DllImport(Library, EntryPoint = "unlink", SetLastError = true)]
     public static extern int Unlink([MarshalAs(UnmanagedType.LPStr)] string path);
+
+    /// <summary><c>posix_fallocate64</c>, whose offsets are 64-bit in 32- and 64-bit processes alike.</summary>
+    /// <returns>0, or the error number (this call does not set errno).</returns>
+    [DllImport(Library, EntryPoint = "posix_fallocate64")]
+    private static extern int PosixFallocate64(int fd, long offset, long length);
+
+    /// <summary>Reserves <paramref name="length"/> bytes for the file (Linux); elsewhere does nothing.</summary>
+    /// <returns>0, or an error number such as <see cref="ENOSPC"/>.</returns>
+    public static int Allocate(int fd, long length)
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+        {
+            return 0;
+        }
+
+        int result = PosixFallocate64(fd, 0, length);
+        return result == 95 /* EOPNOTSUPP: the file system cannot; the file stays sparse */ ? 0 : result;
+    }
 
     [DllImport(Library, EntryPoint = "flock", SetLastError = true)]
     public static extern int Flock(int fd, int operation);
@@ -53,8 +72,14 @@ internal static class LibC
     public static class OpenFlags
     {
         private static readonly bool Mac = RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+        /// <summary>arm, arm64 and ppc64le define O_NOFOLLOW (and O_DIRECTORY) differently from the generic
+        /// Linux values that x86, x86-64, riscv64, loongarch64 and s390x use.</summary>
         private static readonly bool LinuxArm = !Mac &&
-            (RuntimeInformation.ProcessArchitecture == Architecture.Arm || RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
+            (RuntimeInformation.ProcessArchitecture == Architecture.Arm || RuntimeInformation.ProcessArchitecture == Architecture.Arm64
+#if NET
+             || RuntimeInformation.ProcessArchitecture == Architecture.Ppc64le
+#endif
+            );
 
         public const int ReadOnly = 0;
         public const int ReadWrite = 2;

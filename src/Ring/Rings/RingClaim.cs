@@ -6,20 +6,21 @@ namespace RingIpc;
 /// <summary>
 /// Space reserved in a ring by <see cref="RingProducer.TryClaim"/>: fill <see cref="Span"/>, then
 /// <see cref="Commit"/> to publish the message or <see cref="Abort"/> to drop it. Disposing an
-/// uncompleted claim aborts it, so <c>using</c> never leaves a record half-written.
+/// uncompleted claim aborts it, so <c>using</c> never leaves a record half-written. A claim can be
+/// completed even after its producer was disposed.
 /// </summary>
 public ref struct RingClaim
 {
     private readonly RingProducer? _producer;
-    private readonly int _index;
+    private readonly long _position;
     private readonly int _messageType;
     private bool _completed;
 
-    internal RingClaim(RingProducer producer, Span<byte> span, int index, int messageType)
+    internal RingClaim(RingProducer producer, Span<byte> span, long position, int messageType)
     {
         _producer = producer;
         Span = span;
-        _index = index;
+        _position = position;
         _messageType = messageType;
         _completed = false;
     }
@@ -35,12 +36,13 @@ public ref struct RingClaim
     /// <exception cref="InvalidOperationException">The claim was already committed or aborted.</exception>
     public void Abort() => Complete(RecordLayout.PaddingType);
 
-    /// <summary>Aborts the claim unless it was committed or aborted.</summary>
+    /// <summary>Aborts the claim unless it was committed or aborted (through this value or a copy of it).</summary>
     public void Dispose()
     {
         if (!_completed && _producer is not null)
         {
-            Abort();
+            _producer.Complete(_position, Span.Length, RecordLayout.PaddingType, ifPending: true);
+            _completed = true;
         }
     }
 
@@ -51,7 +53,7 @@ public ref struct RingClaim
             throw new InvalidOperationException("This claim was already committed or aborted.");
         }
 
-        _producer.Complete(_index, Span.Length, recordType);
+        _producer.Complete(_position, Span.Length, recordType, ifPending: false);
         _completed = true;
     }
 }

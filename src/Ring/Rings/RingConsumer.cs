@@ -37,6 +37,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     private long _pendingPosition = NoPendingMessage;
 
     private int _pendingLength;
+    private bool _inBatch;
     private bool _disposed;
 
     internal RingConsumer(SharedRing ring, WaitStrategy waitStrategy, RoleLock role)
@@ -55,6 +56,9 @@ public sealed unsafe partial class RingConsumer : IDisposable
         {
             throw new RingFormatException("head position", _ownHead.ToString(), "a non-negative multiple of 8");
         }
+
+        // Keeps the ring mapped while this consumer may touch it, even if the SharedRing is disposed meanwhile.
+        ring.Section.AddReference();
     }
 
     /// <summary>How blocking reads wait for data.</summary>
@@ -74,6 +78,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     {
         WaitLoop.ValidateTimeout(timeout);
         ThrowIfDisposed();
+        ThrowIfMessagePending();
         cancellationToken.ThrowIfCancellationRequested();
         if (HasMessage())
         {
@@ -103,6 +108,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
                         _signals.EndConsumerWait();
                     }
 
+                    ThrowIfDisposed(); // disposed by another thread meanwhile (the mapping is still ours)
                     break;
 
                 default:
@@ -167,6 +173,34 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
     }
 
+    /// <summary>Copies the next message out as a <typeparamref name="T"/>, if there is one.</summary>
+    /// <typeparam name="T">The fixed-size type the producer wrote with <see cref="RingProducer.TryWrite{T}"/>.</typeparam>
+    /// <param name="value">The message.</param>
+    /// <param name="messageType">The type id the producer wrote with it.</param>
+    /// <returns><c>false</c> if no committed message is waiting.</returns>
+    /// <exception cref="RingFormatException">The next message is not <c>sizeof(T)</c> bytes long; it is not consumed.</exception>
+    public bool TryRead<T>(out T value, out int messageType)
+        where T : unmanaged
+    {
+        if (!TryRead(out RingMessage message))
+        {
+            value = default;
+            messageType = 0;
+            return false;
+        }
+
+        if (message.Payload.Length != sizeof(T))
+        {
+            _pendingPosition = NoPendingMessage; // leave it unconsumed
+            throw new RingFormatException("message length", message.Payload.Length.ToString(), $"{sizeof(T)}, the size of {typeof(T).Name}");
+        }
+
+        value = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<T>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(message.Payload));
+        messageType = message.MessageType;
+        message.Dispose();
+        return true;
+    }
+
     /// <summary>
     /// Hands up to <paramref name="maxMessages"/> waiting messages to <paramref name="handler"/>, in order,
     /// and then releases their space at once (one head update per batch).
@@ -192,6 +226,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         long start = _ownHead;
         long position = start;
         int count = 0;
+        _inBatch = true; // a handler that reads again would see the batch's messages twice
         try
         {
             // Stop after one lap: the bytes at [start, ...) are zeroed only when the batch ends.
@@ -215,6 +250,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
         finally
         {
+            _inBatch = false;
             if (position != start)
             {
                 Consume(start, position);
@@ -227,8 +263,15 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>Detaches the consumer and gives up the consumer role. A message not yet disposed stays unreleased.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _disposed = true;
         _role.Dispose();
+        AsyncDataWaiter.NotifyIfRunning();
+        _ring.Section.ReleaseReference();
     }
 
     /// <summary>Whether a committed message waits at the head, looking past padding without consuming it.
@@ -320,6 +363,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
         if (_pendingPosition != NoPendingMessage)
         {
             throw new InvalidOperationException("Dispose the message returned by TryRead before reading the next one.");
+        }
+
+        if (_inBatch)
+        {
+            throw new InvalidOperationException("A handler of Read must not read from the same consumer.");
         }
     }
 

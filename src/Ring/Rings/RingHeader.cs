@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using static RingIpc.Rings.RingHeaderLayout;
 
 namespace RingIpc.Rings;
@@ -22,19 +21,20 @@ internal static unsafe class RingHeader
     public static long SectionLength(int capacity) => (long)HeaderSize + capacity;
 
     /// <summary>Writes a complete header into a zero-filled section; "ready" is stored last, with release.</summary>
-    public static void Initialize(byte* header, RingKind kind, int capacity, SectionAccess access)
+    public static void Initialize(byte* header, RingGeometry geometry)
     {
-        Unsafe.WriteUnaligned(header + MagicOffset, Magic);
-        Unsafe.WriteUnaligned(header + VersionOffset, FormatVersion);
-        Unsafe.WriteUnaligned(header + KindOffset, (int)kind);
-        Unsafe.WriteUnaligned(header + CapacityOffset, (long)capacity);
-        Unsafe.WriteUnaligned(header + MaxRecordLengthOffset, RecordLayout.MaxRecordLength(capacity));
-        Unsafe.WriteUnaligned(header + HeaderSizeOffset, HeaderSize);
-        Unsafe.WriteUnaligned(header + FingerprintOffset, 0L);
-        Unsafe.WriteUnaligned(header + MessageSizeOffset, 0);
-        Unsafe.WriteUnaligned(header + CreatorPidOffset, CurrentProcessId());
-        Unsafe.WriteUnaligned(header + FlagsOffset, access == SectionAccess.OwnerAndGroup ? FlagGroupAccess : 0);
-        Unsafe.WriteUnaligned(header + CreationTimeOffset, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        ref RingHeaderFields fields = ref *(RingHeaderFields*)header;
+        fields.Magic = Magic;
+        fields.FormatVersion = FormatVersion;
+        fields.Kind = (int)geometry.Kind;
+        fields.Capacity = geometry.Capacity;
+        fields.MaxRecordLength = RecordLayout.MaxRecordLength(geometry.Capacity);
+        fields.HeaderSize = HeaderSize;
+        fields.MessageFingerprint = geometry.MessageFingerprint;
+        fields.MessageSize = geometry.MessageSize;
+        fields.CreatorPid = CurrentProcessId();
+        fields.Flags = geometry.Access == SectionAccess.OwnerAndGroup ? FlagGroupAccess : 0;
+        fields.CreationTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Atomics.StoreRelease((int*)(header + InitStateOffset), InitStateReady);
     }
 
@@ -49,34 +49,34 @@ internal static unsafe class RingHeader
     }
 
     /// <summary>Validates every configuration field of a mapped header of a section of <paramref name="sectionLength"/> bytes.</summary>
-    /// <returns>The ring's kind, capacity and access.</returns>
-    public static (RingKind Kind, int Capacity, SectionAccess Access) Validate(byte* header, long sectionLength)
+    /// <returns>What the header says about the ring.</returns>
+    public static RingGeometry Validate(byte* header, long sectionLength)
     {
-        ulong magic = Unsafe.ReadUnaligned<ulong>(header + MagicOffset);
-        if (magic != Magic)
-        {
-            throw new RingFormatException("magic", $"0x{magic:X16}", $"0x{Magic:X16} (\"RINGIPC1\")");
-        }
-
-        int version = Unsafe.ReadUnaligned<int>(header + VersionOffset);
-        if (version != FormatVersion)
-        {
-            throw new RingFormatException("format version", version.ToString(), FormatVersion.ToString());
-        }
-
+        // "Ready" is stored last, with release, by the creator: acquire it before reading anything else.
         int initState = Atomics.LoadAcquire((int*)(header + InitStateOffset));
+        ref RingHeaderFields fields = ref *(RingHeaderFields*)header;
+        if (fields.Magic != Magic)
+        {
+            throw new RingFormatException("magic", $"0x{fields.Magic:X16}", $"0x{Magic:X16} (\"RINGIPC1\")");
+        }
+
+        if (fields.FormatVersion != FormatVersion)
+        {
+            throw new RingFormatException("format version", fields.FormatVersion.ToString(), FormatVersion.ToString());
+        }
+
         if (initState != InitStateReady)
         {
             throw new RingFormatException("init state", initState.ToString(), $"{InitStateReady} (ready)");
         }
 
-        int kind = Unsafe.ReadUnaligned<int>(header + KindOffset);
+        int kind = fields.Kind;
         if (kind != (int)RingKind.Spsc && kind != (int)RingKind.Mpsc)
         {
             throw new RingFormatException("kind", kind.ToString(), $"{(int)RingKind.Spsc} (SPSC) or {(int)RingKind.Mpsc} (MPSC)");
         }
 
-        long capacity = Unsafe.ReadUnaligned<long>(header + CapacityOffset);
+        long capacity = Atomics.LoadAcquire((long*)(header + CapacityOffset)); // untorn in a 32-bit process
         if (capacity > int.MaxValue || !IsValidCapacity((int)capacity))
         {
             throw new RingFormatException("capacity", capacity.ToString(), $"a power of two from {MinCapacity} to {MaxCapacity}");
@@ -88,22 +88,27 @@ internal static unsafe class RingHeader
                 $"{sectionLength - HeaderSize}, the section's length {sectionLength} less the {HeaderSize}-byte header");
         }
 
-        int headerSize = Unsafe.ReadUnaligned<int>(header + HeaderSizeOffset);
-        if (headerSize != HeaderSize)
+        if (fields.HeaderSize != HeaderSize)
         {
-            throw new RingFormatException("header size", headerSize.ToString(), HeaderSize.ToString());
+            throw new RingFormatException("header size", fields.HeaderSize.ToString(), HeaderSize.ToString());
         }
 
-        int maxRecordLength = Unsafe.ReadUnaligned<int>(header + MaxRecordLengthOffset);
-        if (maxRecordLength != RecordLayout.MaxRecordLength((int)capacity))
+        int maxRecordLength = RecordLayout.MaxRecordLength((int)capacity);
+        if (fields.MaxRecordLength != maxRecordLength)
         {
-            throw new RingFormatException("max record length", maxRecordLength.ToString(),
-                $"{RecordLayout.MaxRecordLength((int)capacity)} (capacity / 8)");
+            throw new RingFormatException("max record length", fields.MaxRecordLength.ToString(), $"{maxRecordLength} (capacity / 8)");
         }
 
-        int flags = Unsafe.ReadUnaligned<int>(header + FlagsOffset);
-        SectionAccess access = (flags & FlagGroupAccess) != 0 ? SectionAccess.OwnerAndGroup : SectionAccess.Owner;
-        return ((RingKind)kind, (int)capacity, access);
+        int messageSize = fields.MessageSize;
+        ulong fingerprint = Atomics.LoadAcquire((long*)(header + FingerprintOffset)) is var raw ? (ulong)raw : 0;
+        if (messageSize < 0 || messageSize > maxRecordLength - RecordLayout.HeaderLength || (messageSize == 0) != (fingerprint == 0))
+        {
+            throw new RingFormatException("message size", messageSize.ToString(),
+                $"0 for an untyped ring (fingerprint 0), else 1 to {maxRecordLength - RecordLayout.HeaderLength} with a fingerprint");
+        }
+
+        SectionAccess access = (fields.Flags & FlagGroupAccess) != 0 ? SectionAccess.OwnerAndGroup : SectionAccess.Owner;
+        return new RingGeometry((RingKind)kind, (int)capacity, access, fingerprint, messageSize);
     }
 
     private static bool IsValidCapacity(int capacity) =>

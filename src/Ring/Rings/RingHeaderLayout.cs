@@ -1,7 +1,8 @@
 namespace RingIpc.Rings;
 
 /// <summary>
-/// Every offset of the ring section format v1 (DESIGN.md §2), as named constants.
+/// Every offset of the ring section format v1 (DESIGN.md §2), as named constants. The layout itself is
+/// the <c>[SharedLayout]</c> struct <see cref="RingHeaderFields"/>: the ring dogfoods the generator.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -45,48 +46,50 @@ internal static class RingHeaderLayout
     /// <summary>The format version this code reads and writes.</summary>
     public const int FormatVersion = 1;
 
-    public const int MagicOffset = 0;
-    public const int VersionOffset = 8;
-    public const int KindOffset = 12;
-    public const int CapacityOffset = 16;
-    public const int MaxRecordLengthOffset = 24;
-    public const int HeaderSizeOffset = 28;
-    public const int FingerprintOffset = 32;
-    public const int MessageSizeOffset = 40;
-    public const int InitStateOffset = 44;
-    public const int CreatorPidOffset = 48;
-    public const int FlagsOffset = 52;
-    public const int CreationTimeOffset = 56;
+    // Every offset below comes from the generated layout of RingHeaderFields; RingHeaderLayoutTests pins
+    // them to the values of DESIGN.md §2, so a change to the struct cannot move a field silently.
+    public const int MagicOffset = RingHeaderFields.Offsets.Magic;
+    public const int VersionOffset = RingHeaderFields.Offsets.FormatVersion;
+    public const int KindOffset = RingHeaderFields.Offsets.Kind;
+    public const int CapacityOffset = RingHeaderFields.Offsets.Capacity;
+    public const int MaxRecordLengthOffset = RingHeaderFields.Offsets.MaxRecordLength;
+    public const int HeaderSizeOffset = RingHeaderFields.Offsets.HeaderSize;
+    public const int FingerprintOffset = RingHeaderFields.Offsets.MessageFingerprint;
+    public const int MessageSizeOffset = RingHeaderFields.Offsets.MessageSize;
+    public const int InitStateOffset = RingHeaderFields.Offsets.InitState;
+    public const int CreatorPidOffset = RingHeaderFields.Offsets.CreatorPid;
+    public const int FlagsOffset = RingHeaderFields.Offsets.Flags;
+    public const int CreationTimeOffset = RingHeaderFields.Offsets.CreationTimeUnixMs;
 
     /// <summary>The claim position: the end of the last record reserved by a producer.</summary>
-    public const int TailOffset = 128;
+    public const int TailOffset = RingHeaderFields.Offsets.Tail;
 
     /// <summary>The consumer's position: everything before it is consumed and zeroed.</summary>
-    public const int HeadOffset = 256;
+    public const int HeadOffset = RingHeaderFields.Offsets.Head;
 
     /// <summary>Signaling: advanced by a producer that wakes the consumer (the "data" futex word).</summary>
-    public const int DataSequenceOffset = 384;
+    public const int DataSequenceOffset = RingHeaderFields.Offsets.DataSequence;
 
     /// <summary>Signaling: 1 while the consumer is about to sleep or asleep waiting for data.</summary>
-    public const int ConsumerWaitingOffset = 388;
+    public const int ConsumerWaitingOffset = RingHeaderFields.Offsets.ConsumerWaiting;
 
     /// <summary>Signaling: advanced by the consumer when it wakes producers (the "space" futex word).</summary>
-    public const int SpaceSequenceOffset = 392;
+    public const int SpaceSequenceOffset = RingHeaderFields.Offsets.SpaceSequence;
 
     /// <summary>Signaling: how many producers are about to sleep or asleep waiting for space.</summary>
-    public const int ProducersWaitingOffset = 396;
+    public const int ProducersWaitingOffset = RingHeaderFields.Offsets.ProducersWaiting;
 
     /// <summary>Liveness: the pid of the process that holds the consumer role (0 = none).</summary>
-    public const int ConsumerPidOffset = 512;
+    public const int ConsumerPidOffset = RingHeaderFields.Offsets.ConsumerPid;
 
     /// <summary>Liveness: the pid of the process that holds the producer role of an SPSC ring (0 = none).</summary>
-    public const int ProducerPidOffset = 516;
+    public const int ProducerPidOffset = RingHeaderFields.Offsets.ProducerPid;
 
     /// <summary><see cref="FlagsOffset"/> bit: the ring's files are open to the owner's group (mode 0660).</summary>
     public const int FlagGroupAccess = 1;
 
     /// <summary>The header's size; the data area starts here.</summary>
-    public const int HeaderSize = 4096;
+    public const int HeaderSize = RingHeaderFields.Size;
 
     /// <summary><see cref="InitStateOffset"/>: every other header field is written and valid.</summary>
     public const int InitStateReady = 2;

@@ -36,6 +36,9 @@ public sealed unsafe class RingProducer : IDisposable
 
     private bool _disposed;
 
+    /// <summary>Claims handed out and not yet completed; the mapping stays referenced while there are any.</summary>
+    private int _openClaims;
+
     internal RingProducer(SharedRing ring, WaitStrategy waitStrategy, RoleLock? role)
     {
         _ring = ring;
@@ -54,6 +57,9 @@ public sealed unsafe class RingProducer : IDisposable
         _headCache = Atomics.LoadAcquire(_head);
         ValidatePositions(tail, _headCache);
         _ownTail = tail;
+
+        // Keeps the ring mapped while this producer may touch it, even if the SharedRing is disposed meanwhile.
+        ring.Section.AddReference();
     }
 
     /// <summary>The longest message this ring takes, in bytes.</summary>
@@ -118,6 +124,8 @@ public sealed unsafe class RingProducer : IDisposable
                         _signals.EndProducerWait();
                     }
 
+                    ThrowIfDisposed(); // disposed by another thread meanwhile (the mapping is still ours)
+
                     if (TryWrite(message, messageType))
                     {
                         return;
@@ -139,12 +147,13 @@ public sealed unsafe class RingProducer : IDisposable
     /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageLength"/>.</exception>
     public bool TryWrite(ReadOnlySpan<byte> message, int messageType = 0)
     {
-        int index = Claim(message.Length, messageType);
-        if (index < 0)
+        long position = Claim(message.Length, messageType, nameof(message));
+        if (position < 0)
         {
             return false;
         }
 
+        int index = (int)(position & _mask);
         message.CopyTo(new Span<byte>(_data + index + HeaderLength, message.Length));
         Commit(index, HeaderLength + message.Length, messageType);
         return true;
@@ -156,12 +165,13 @@ public sealed unsafe class RingProducer : IDisposable
     public bool TryWrite<T>(in T message, int messageType = 0)
         where T : unmanaged
     {
-        int index = Claim(sizeof(T), messageType);
-        if (index < 0)
+        long position = Claim(sizeof(T), messageType, nameof(message));
+        if (position < 0)
         {
             return false;
         }
 
+        int index = (int)(position & _mask);
         Unsafe.WriteUnaligned(_data + index + HeaderLength, message);
         Commit(index, HeaderLength + sizeof(T), messageType);
         return true;
@@ -176,50 +186,89 @@ public sealed unsafe class RingProducer : IDisposable
     /// <returns><c>false</c> if the ring has no room now.</returns>
     public bool TryClaim(int length, out RingClaim claim, int messageType = 0)
     {
-        int index = Claim(length, messageType);
-        if (index < 0)
+        long position = Claim(length, messageType, nameof(length));
+        if (position < 0)
         {
             claim = default;
             return false;
         }
 
-        claim = new RingClaim(this, new Span<byte>(_data + index + HeaderLength, length), index, messageType);
+        _openClaims++;
+        claim = new RingClaim(this, new Span<byte>(_data + (position & _mask) + HeaderLength, length), position, messageType);
         return true;
     }
 
-    /// <summary>Detaches the producer and gives up its role (SPSC). An uncommitted claim stays uncommitted.</summary>
+    /// <summary>Detaches the producer and gives up its role (SPSC). Claims still open can be completed
+    /// afterwards: the ring stays mapped for them, so they never block the consumer for good.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _disposed = true;
         _role?.Dispose();
+        if (_openClaims == 0)
+        {
+            _ring.Section.ReleaseReference();
+        }
     }
 
-    /// <summary>Commits or aborts the claim at <paramref name="index"/> (called by <see cref="RingClaim"/>).</summary>
-    internal void Complete(int index, int payloadLength, int messageType)
+    /// <summary>Commits or aborts the claim at <paramref name="position"/> (called by <see cref="RingClaim"/>).</summary>
+    /// <param name="position">The record's position.</param>
+    /// <param name="payloadLength">The payload's length.</param>
+    /// <param name="messageType">The type to commit, or <see cref="PaddingType"/> to abort.</param>
+    /// <param name="ifPending">Do nothing, rather than throw, if the claim is already complete.</param>
+    internal void Complete(long position, int payloadLength, int messageType, bool ifPending)
     {
-        ThrowIfDisposed();
-        int recordLength = HeaderLength + payloadLength;
-        if (*(int*)(_data + index + LengthOffset) != -recordLength)
+        if (_disposed && _openClaims == 0)
         {
+            // Every claim is complete and the mapping is released: this is a stale copy.
+            if (ifPending)
+            {
+                return;
+            }
+
+            throw new InvalidOperationException("This claim was already committed or aborted.");
+        }
+
+        // A copy of a completed claim must not touch the slot again. The slot still holds this claim
+        // (uncommitted, -length) unless a later claim reuses it, which needs the claim position to have
+        // moved more than a capacity past this record.
+        int index = (int)(position & _mask);
+        int recordLength = HeaderLength + payloadLength;
+        long tail = _multiProducer ? Atomics.LoadAcquire(_tail) : _ownTail;
+        if (tail - position > _capacity || *(int*)(_data + index + LengthOffset) != -recordLength)
+        {
+            if (ifPending)
+            {
+                return;
+            }
+
             throw new InvalidOperationException("This claim was already committed or aborted.");
         }
 
         Commit(index, recordLength, messageType);
+        if (--_openClaims == 0 && _disposed)
+        {
+            _ring.Section.ReleaseReference();
+        }
     }
 
     /// <summary>
     /// Reserves one record for a payload of <paramref name="payloadLength"/> bytes, preceded by a padding
     /// record if it would cross the end of the data area, and marks it uncommitted.
     /// </summary>
-    /// <returns>The record's index in the data area, or -1 if there is no room.</returns>
-    private int Claim(int payloadLength, int messageType)
+    /// <returns>The record's position, or -1 if there is no room.</returns>
+    private long Claim(int payloadLength, int messageType, string parameterName)
     {
         ThrowIfDisposed();
         if ((uint)payloadLength > (uint)MaxMessageLength)
         {
             throw new ArgumentException(
                 $"A message of {payloadLength} bytes does not fit: this ring takes 0 to {MaxMessageLength} bytes (capacity / 8 - 8).",
-                nameof(payloadLength));
+                parameterName);
         }
 
         if (messageType < 0)
@@ -236,6 +285,12 @@ public sealed unsafe class RingProducer : IDisposable
             do
             {
                 tail = Atomics.LoadAcquire(_tail);
+                if ((tail & (Alignment - 1)) != 0)
+                {
+                    // Every index derived from the tail must be 8-aligned, or a record could cross the end.
+                    throw new RingFormatException("tail position", tail.ToString(), "a multiple of 8");
+                }
+
                 if (!HasRoom(tail, recordLength, out padding))
                 {
                     return -1;
@@ -263,9 +318,9 @@ public sealed unsafe class RingProducer : IDisposable
             Atomics.StoreRelease((int*)(_data + paddingIndex + LengthOffset), padding);
         }
 
-        int index = (int)((tail + padding) & _mask);
-        *(int*)(_data + index + LengthOffset) = -(HeaderLength + payloadLength);
-        return index;
+        long position = tail + padding;
+        *(int*)(_data + (position & _mask) + LengthOffset) = -(HeaderLength + payloadLength);
+        return position;
     }
 
     /// <summary>Whether [tail, tail + padding + record) is free, where padding fills the data area's end

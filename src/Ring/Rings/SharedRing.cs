@@ -19,13 +19,14 @@ public sealed unsafe class SharedRing : IDisposable
 {
     private readonly SharedSection _section;
 
-    private SharedRing(SharedSection section, RingKind kind, int capacity, SectionAccess access)
+    private SharedRing(SharedSection section, RingGeometry geometry)
     {
         _section = section;
-        Kind = kind;
-        Capacity = capacity;
-        Access = access;
-        MaxMessageLength = RecordLayout.MaxMessageLength(capacity);
+        Kind = geometry.Kind;
+        Capacity = geometry.Capacity;
+        Access = geometry.Access;
+        MessageFingerprint = geometry.MessageFingerprint;
+        MaxMessageLength = RecordLayout.MaxMessageLength(geometry.Capacity);
         Header = section.Pointer;
         Data = Header + RingHeaderLayout.HeaderSize;
         Signals = new RingSignals(section.Name, Header);
@@ -46,6 +47,9 @@ public sealed unsafe class SharedRing : IDisposable
     /// <summary>Whether this instance created the ring (as opposed to opening an existing one).</summary>
     public bool Created => _section.Created;
 
+    /// <summary>For a typed ring, the layout fingerprint of its <c>[SharedLayout]</c> message struct; 0 for untyped bytes.</summary>
+    public ulong MessageFingerprint { get; }
+
     internal bool IsDisposed => _section.IsDisposed;
 
     /// <summary>Who may open the ring's files (from the header's flags).</summary>
@@ -59,17 +63,19 @@ public sealed unsafe class SharedRing : IDisposable
 
     internal byte* Data { get; }
 
-    /// <summary>Creates a new ring. Other processes can open it only once it is fully initialized.</summary>
+    /// <summary>Creates a new ring of variable-length messages. Other processes can open it only once it is fully initialized.</summary>
     /// <param name="name">1 to 100 characters of <c>[A-Za-z0-9._-]</c>, not starting with '.'.</param>
     /// <param name="options">Kind, capacity and access; <c>null</c> for the defaults (SPSC, 1 MiB, owner only).</param>
     /// <exception cref="ArgumentException">Invalid name, or a capacity that is not a power of two from 4 KiB to 1 GiB.</exception>
     /// <exception cref="IOException">A section with that name already exists.</exception>
-    public static SharedRing Create(string name, RingOptions? options = null)
-    {
-        options = ValidateOptions(options);
-        SharedSection section = SharedSection.Create(name, RingHeader.SectionLength(options.Capacity), options.Access, Initializer(options));
-        return new SharedRing(section, options.Kind, options.Capacity, options.Access);
-    }
+    public static SharedRing Create(string name, RingOptions? options = null) => Create(name, GeometryOf(options, MessageLayout.Untyped));
+
+    /// <summary>Creates a typed ring: its header records the layout fingerprint of <typeparamref name="T"/>, and
+    /// <see cref="Open{T}"/> refuses a process whose <typeparamref name="T"/> has another layout.</summary>
+    /// <typeparam name="T">A <c>[SharedLayout]</c> message struct.</typeparam>
+    /// <inheritdoc cref="Create(string, RingOptions?)"/>
+    public static SharedRing Create<T>(string name, RingOptions? options = null)
+        where T : unmanaged, ISharedLayout => Create(name, GeometryOf(options, MessageLayout.Of<T>()));
 
     /// <summary>Opens an existing ring and validates its header.</summary>
     /// <param name="name">The ring's name.</param>
@@ -77,25 +83,30 @@ public sealed unsafe class SharedRing : IDisposable
     /// <exception cref="RingFormatException">The section is not a valid ring (the message names the field).</exception>
     public static SharedRing Open(string name) => Attach(SharedSection.Open(name, RingHeader.ValidateSectionLength));
 
+    /// <summary>Opens an existing typed ring, checking that it carries <typeparamref name="T"/> as this process defines it.</summary>
+    /// <typeparam name="T">The <c>[SharedLayout]</c> message struct.</typeparam>
+    /// <exception cref="RingLayoutMismatchException">The ring was created for another layout (or for untyped bytes);
+    /// the message names the type and both fingerprints.</exception>
+    /// <inheritdoc cref="Open(string)"/>
+    public static SharedRing Open<T>(string name)
+        where T : unmanaged, ISharedLayout => RequireLayout(Open(name), MessageLayout.Of<T>());
+
     /// <summary>Opens the ring if it exists, else creates it. Of several processes racing to create it,
     /// exactly one initializes it.</summary>
     /// <param name="name">The ring's name.</param>
     /// <param name="options">Used to create the ring; an existing ring must have the same kind and capacity.</param>
     /// <exception cref="InvalidOperationException">The existing ring has another kind or capacity.</exception>
-    public static SharedRing OpenOrCreate(string name, RingOptions? options = null)
-    {
-        options = ValidateOptions(options);
-        SharedSection section = SharedSection.OpenOrCreate(name, RingHeader.SectionLength(options.Capacity), options.Access,
-            Initializer(options), RingHeader.ValidateSectionLength);
-        SharedRing ring = section.Created ? new SharedRing(section, options.Kind, options.Capacity, options.Access) : Attach(section);
-        if (ring.Kind != options.Kind || ring.Capacity != options.Capacity)
-        {
-            ring.Dispose();
-            throw new InvalidOperationException(
-                $"Ring '{name}' exists as {ring.Kind} with capacity {ring.Capacity}; {options.Kind} with capacity {options.Capacity} was asked for.");
-        }
+    public static SharedRing OpenOrCreate(string name, RingOptions? options = null) => OpenOrCreate(name, GeometryOf(options, MessageLayout.Untyped));
 
-        return ring;
+    /// <summary>Opens the typed ring if it exists, else creates it for <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The <c>[SharedLayout]</c> message struct.</typeparam>
+    /// <exception cref="RingLayoutMismatchException">The existing ring carries another layout.</exception>
+    /// <inheritdoc cref="OpenOrCreate(string, RingOptions?)"/>
+    public static SharedRing OpenOrCreate<T>(string name, RingOptions? options = null)
+        where T : unmanaged, ISharedLayout
+    {
+        MessageLayout layout = MessageLayout.Of<T>();
+        return RequireLayout(OpenOrCreate(name, GeometryOf(options, layout)), layout);
     }
 
     /// <summary>Deletes the ring's name; processes that have it open keep working on it.</summary>
@@ -159,12 +170,32 @@ public sealed unsafe class SharedRing : IDisposable
         }
     }
 
+    private static SharedRing Create(string name, RingGeometry geometry)
+    {
+        SharedSection section = SharedSection.Create(name, RingHeader.SectionLength(geometry.Capacity), geometry.Access, Initializer(geometry));
+        return new SharedRing(section, geometry);
+    }
+
+    private static SharedRing OpenOrCreate(string name, RingGeometry wanted)
+    {
+        SharedSection section = SharedSection.OpenOrCreate(name, RingHeader.SectionLength(wanted.Capacity), wanted.Access,
+            Initializer(wanted), RingHeader.ValidateSectionLength);
+        SharedRing ring = section.Created ? new SharedRing(section, wanted) : Attach(section);
+        if (ring.Kind != wanted.Kind || ring.Capacity != wanted.Capacity)
+        {
+            ring.Dispose();
+            throw new InvalidOperationException(
+                $"Ring '{name}' exists as {ring.Kind} with capacity {ring.Capacity}; {wanted.Kind} with capacity {wanted.Capacity} was asked for.");
+        }
+
+        return ring;
+    }
+
     private static SharedRing Attach(SharedSection section)
     {
         try
         {
-            (RingKind kind, int capacity, SectionAccess access) = RingHeader.Validate(section.Pointer, section.Length);
-            return new SharedRing(section, kind, capacity, access);
+            return new SharedRing(section, RingHeader.Validate(section.Pointer, section.Length));
         }
         catch
         {
@@ -173,7 +204,18 @@ public sealed unsafe class SharedRing : IDisposable
         }
     }
 
-    private static RingOptions ValidateOptions(RingOptions? options)
+    private static SharedRing RequireLayout(SharedRing ring, MessageLayout layout)
+    {
+        if (ring.MessageFingerprint != layout.Fingerprint)
+        {
+            ring.Dispose();
+            throw new RingLayoutMismatchException(ring.Name, layout.TypeName, layout.Fingerprint, ring.MessageFingerprint);
+        }
+
+        return ring;
+    }
+
+    private static RingGeometry GeometryOf(RingOptions? options, MessageLayout layout)
     {
         options ??= new RingOptions();
         if (options.Kind != RingKind.Spsc && options.Kind != RingKind.Mpsc)
@@ -182,9 +224,16 @@ public sealed unsafe class SharedRing : IDisposable
         }
 
         RingHeader.ValidateCapacityArgument(options.Capacity);
-        return options;
+        if (layout.Size > RecordLayout.MaxMessageLength(options.Capacity))
+        {
+            throw new ArgumentException(
+                $"{layout.TypeName} is {layout.Size} bytes; a ring of capacity {options.Capacity} takes messages of at most {RecordLayout.MaxMessageLength(options.Capacity)} bytes.",
+                nameof(options));
+        }
+
+        return new RingGeometry(options.Kind, options.Capacity, options.Access, layout.Fingerprint, layout.Size);
     }
 
-    private static Action<Sections.SectionMapping> Initializer(RingOptions options) =>
-        mapping => RingHeader.Initialize(mapping.Pointer, options.Kind, options.Capacity, options.Access);
+    private static Action<Sections.SectionMapping> Initializer(RingGeometry geometry) =>
+        mapping => RingHeader.Initialize(mapping.Pointer, geometry);
 }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
+using System.Threading;
 using RingIpc.Interop;
 #if NET
 using Microsoft.Win32.SafeHandles;
@@ -55,6 +56,16 @@ internal static class UnixSectionStore
                 throw ErrorFor(error, name, temporary, "set the mode of");
             }
 
+            // Reserve the memory now: a sparse file on a full /dev/shm would fail later with SIGBUS on first touch.
+            int allocation = LibC.Allocate(fd, length);
+            if (allocation != 0)
+            {
+                LibC.Close(fd);
+                throw allocation == LibC.ENOSPC
+                    ? new IOException($"Cannot create section '{name}': not enough space in {Directory} for {length} bytes.")
+                    : ErrorFor(allocation, name, temporary, "allocate");
+            }
+
             SectionMapping mapping = Map(fd, temporary, length, setLength: true);
             try
             {
@@ -94,7 +105,7 @@ internal static class UnixSectionStore
     {
         foreach (string companion in System.IO.Directory.EnumerateFiles(Directory, Prefix + name + "@*"))
         {
-            LibC.Unlink(companion);
+            DeleteUnlessLocked(companion);
         }
 
         if (LibC.Unlink(PathOf(name)) == 0)
@@ -104,6 +115,32 @@ internal static class UnixSectionStore
 
         int error = LibC.LastError();
         return error == LibC.ENOENT ? false : throw ErrorFor(error, name, PathOf(name), "delete");
+    }
+
+    /// <summary>Removes a lock file unless a process holds its lock: a holder (an endpoint of the ring, which
+    /// outlives the ring's name) must keep excluding others, who would otherwise lock a new file.</summary>
+    /// <remarks>A lock released a moment ago can still look held for as long as a child process forked meanwhile
+    /// has not yet exec'd (it shares the descriptor until then), hence a few short retries.</remarks>
+    private static void DeleteUnlessLocked(string path)
+    {
+        int fd = LibC.Open(path, LibC.OpenFlags.ReadOnly | LibC.OpenFlags.NoFollow | LibC.OpenFlags.CloseOnExec, 0);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            if (LibC.Flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) == 0)
+            {
+                LibC.Unlink(path);
+                break;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        LibC.Close(fd);
     }
 
     /// <summary>Maps the file open as <paramref name="fd"/> (which this call takes over).</summary>

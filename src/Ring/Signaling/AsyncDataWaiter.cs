@@ -15,19 +15,23 @@ namespace RingIpc.Signaling;
 /// For each pending wait the thread does the consumer's half of the eventcount handshake (see
 /// <see cref="RingSignals"/>), then sleeps on all the rings' data words at once with <c>futex_waitv</c>
 /// (Linux 5.16+), together with a private word that new registrations and cancellations bump. Where
-/// <c>futex_waitv</c> is missing (older kernels, Windows, macOS) it polls every millisecond instead.
+/// <c>futex_waitv</c> is missing or refused (older kernels, seccomp, Windows, macOS), or for more than
+/// 127 rings at once, it polls every millisecond instead.
 /// A registration keeps its ring's mapping alive, so disposing the ring meanwhile is safe.
 /// </remarks>
 internal sealed unsafe class AsyncDataWaiter
 {
     private const int MaxSleepMs = 200;
 
+    /// <summary>FUTEX_WAITV_MAX: the most words one futex_waitv call takes (one is the private wake word).</summary>
+    private const int MaxWaitvEntries = 128;
+
     private static readonly Lazy<AsyncDataWaiter> Shared = new(() => new AsyncDataWaiter());
 
     private readonly object _gate = new();
     private readonly List<Registration> _pending = new();
     private readonly int* _wakeWord;
-    private readonly bool _linux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+    private readonly bool _linux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && Futex.IsSupported;
     private bool _waitvMissing;
 
     private AsyncDataWaiter()
@@ -38,6 +42,15 @@ internal sealed unsafe class AsyncDataWaiter
     }
 
     public static AsyncDataWaiter Instance => Shared.Value;
+
+    /// <summary>Wakes the thread, if it exists, to re-check its registrations (a consumer was disposed).</summary>
+    public static void NotifyIfRunning()
+    {
+        if (Shared.IsValueCreated)
+        {
+            Shared.Value.Poke();
+        }
+    }
 
     /// <summary>Completes with <c>true</c> once <paramref name="consumer"/> has a message; cancelled with the token;
     /// faulted with <see cref="ObjectDisposedException"/> if the consumer or its ring is disposed first.</summary>
@@ -164,7 +177,7 @@ internal sealed unsafe class AsyncDataWaiter
     private void Sleep(List<Registration>? batch, int wakeSequence, int[]? observed = null)
     {
         int count = batch?.Count ?? 0;
-        if (_linux && !_waitvMissing)
+        if (_linux && !_waitvMissing && count + 1 <= MaxWaitvEntries)
         {
             Futex.WaitEntry* entries = stackalloc Futex.WaitEntry[count + 1];
             entries[0] = new Futex.WaitEntry(_wakeWord, wakeSequence);
@@ -173,11 +186,13 @@ internal sealed unsafe class AsyncDataWaiter
                 entries[i + 1] = new Futex.WaitEntry(batch![i].Ring.Signals.Data.Sequence, observed![i]);
             }
 
-            if (Futex.WaitAny(entries, count + 1, MaxSleepMs) != Futex.ENOSYS)
+            int result = Futex.WaitAny(entries, count + 1, MaxSleepMs);
+            if (result is 0 or Futex.EAGAIN or Futex.ETIMEDOUT or Futex.EINTR)
             {
                 return;
             }
 
+            // ENOSYS (kernel before 5.16), EPERM (a seccomp filter), ...: poll from now on rather than spin.
             _waitvMissing = true;
         }
 

@@ -28,6 +28,9 @@ internal sealed class FlockMutex : SharedMutex
             throw new IOException($"Cannot open the {role} lock file of ring '{ringName}' ({path}): errno {LibC.LastError()}.");
         }
 
+        // The mode given to open() is filtered by the umask; set it exactly, as for the section (this fails,
+        // harmlessly, on a lock file that another user of the group created).
+        LibC.FChmod(fd, mode);
         if (LibC.Flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) == 0)
         {
             return new FlockMutex(fd);

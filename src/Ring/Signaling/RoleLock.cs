@@ -27,9 +27,26 @@ internal sealed unsafe class RoleLock
     {
         int* pid = (int*)(ring.Header + pidOffset);
         SharedMutex? mutex = SharedMutex.TryAcquire(ring.Name, role, ring.Access);
-        return mutex is null
-            ? throw new RingRoleException(ring.Name, role, Atomics.LoadAcquire(pid))
-            : new RoleLock(ring, mutex, pid);
+        if (mutex is null)
+        {
+            throw new RingRoleException(ring.Name, role, Atomics.LoadAcquire(pid));
+        }
+
+        if (mutex.WasAbandoned)
+        {
+            try
+            {
+                // The previous holder died holding the role: make sure it left a valid ring behind.
+                RingHeader.Validate(ring.Header, ring.Section.Length);
+            }
+            catch
+            {
+                mutex.Dispose();
+                throw;
+            }
+        }
+
+        return new RoleLock(ring, mutex, pid);
     }
 
     public void Dispose()

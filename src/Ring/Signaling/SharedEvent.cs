@@ -11,7 +11,7 @@ namespace RingIpc.Signaling;
 /// </summary>
 /// <remarks>
 /// Linux: futex wait/wake on the word itself (<see cref="FutexEvent"/>). Windows: a named auto-reset
-/// event <c>Local\RingIpc.&lt;ring&gt;.&lt;purpose&gt;</c> (<see cref="WindowsEvent"/>). macOS:
+/// event <c>Local\RingIpc.&lt;ring&gt;@&lt;purpose&gt;</c> (<see cref="WindowsEvent"/>). macOS:
 /// <c>os_sync_wait_on_address</c> where present, else a bounded sleep-poll (<see cref="PollingEvent"/>).
 /// </remarks>
 internal abstract unsafe class SharedEvent : IDisposable
@@ -29,7 +29,7 @@ internal abstract unsafe class SharedEvent : IDisposable
     {
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
         {
-            return new FutexEvent(sequence);
+            return Interop.Futex.IsSupported ? new FutexEvent(sequence) : new PollingEvent(sequence);
         }
 
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
@@ -90,6 +90,7 @@ internal abstract unsafe class SharedEvent : IDisposable
     /// <summary>Wakes every sleeper.</summary>
     protected abstract void Wake();
 
-    /// <summary>Wakes sleepers so that a cancelled one notices; the default wakes everyone.</summary>
-    protected virtual void WakeForCancellation() => Wake();
+    /// <summary>Wakes sleepers so that a cancelled one notices. The default advances the word too, so that a
+    /// waiter about to sleep does not sleep at all; the others wake spuriously and re-check, which is harmless.</summary>
+    protected virtual void WakeForCancellation() => Signal();
 }

@@ -48,5 +48,9 @@ internal abstract class SharedMutex : IDisposable
         }
     }
 
+    /// <summary>Whether the previous holder died holding the lock (Windows reports it; flock cannot tell).
+    /// Whatever it guarded may be half-updated: re-validate it.</summary>
+    public bool WasAbandoned { get; protected set; }
+
     public abstract void Dispose();
 }

@@ -38,9 +38,11 @@ internal struct WaitLoop
     {
         ValidateTimeout(timeout);
         _strategy = strategy;
-        _deadline = timeout == Timeout.InfiniteTimeSpan
+        // A timeout of more than ~100 years is treated as infinite (and cannot overflow the deadline).
+        double ticks = timeout.TotalSeconds * Stopwatch.Frequency;
+        _deadline = timeout == Timeout.InfiniteTimeSpan || ticks >= long.MaxValue / 4
             ? long.MaxValue
-            : Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            : Stopwatch.GetTimestamp() + (long)ticks;
         _polls = 0;
     }
 

@@ -5,8 +5,8 @@ namespace RingIpc;
 /// <summary>How an endpoint waits for data (consumer) or space (producer) in a blocking call.</summary>
 public enum WaitStrategyKind
 {
-    /// <summary>Poll without pause: the lowest latency (~0.1 µs per round trip between two cores) and a
-    /// whole core busy while waiting. Never makes a syscall. For dedicated cores only.</summary>
+    /// <summary>Poll continuously (with a CPU pause instruction between polls): the lowest latency and a whole
+    /// core busy while waiting. Never makes a syscall. For dedicated cores only.</summary>
     BusySpin,
 
     /// <summary>Poll for the spin budget, then yield the core between polls: low latency, and the waiting
@@ -34,7 +34,7 @@ public sealed class WaitStrategy
         SpinCount = spinCount;
     }
 
-    /// <summary>Poll without pause; never sleeps.</summary>
+    /// <summary>Poll continuously; never sleeps.</summary>
     public static WaitStrategy BusySpin { get; } = new(WaitStrategyKind.BusySpin, 0);
 
     /// <summary>Spin-then-block with the default spin budget.</summary>

@@ -2,7 +2,8 @@ using System.Threading;
 
 namespace RingIpc.Signaling;
 
-/// <summary>Windows: a named auto-reset event, <c>Local\RingIpc.&lt;ring&gt;.&lt;purpose&gt;</c>.</summary>
+/// <summary>Windows: a named auto-reset event, <c>Local\RingIpc.&lt;ring&gt;@&lt;purpose&gt;</c> ('@' cannot occur in
+/// a ring name, so no ring's section or event can collide with it).</summary>
 #if NET
 [System.Runtime.Versioning.SupportedOSPlatform("windows")]
 #endif
@@ -13,7 +14,7 @@ internal sealed unsafe class WindowsEvent : SharedEvent
     public WindowsEvent(string ringName, string purpose, int* sequence)
         : base(sequence)
     {
-        _event = new EventWaitHandle(false, EventResetMode.AutoReset, $@"Local\RingIpc.{ringName}.{purpose}");
+        _event = new EventWaitHandle(false, EventResetMode.AutoReset, $@"Local\RingIpc.{ringName}@{purpose}");
     }
 
     public override void Dispose() => _event.Dispose();

@@ -246,13 +246,14 @@ public class RingBehaviourTests
         var ring = SharedRing.Create(name);
         var producer = ring.CreateProducer();
         var consumer = ring.CreateConsumer();
-        Assert.True(producer.TryClaim(1, out RingClaim claim));
         producer.Dispose();
         consumer.Dispose();
+        producer.Dispose();
         Assert.Throws<ObjectDisposedException>(() => producer.TryWrite(new byte[1]));
-        AssertThrows<ObjectDisposedException>(ref claim, static (ref RingClaim c) => c.Commit());
+        Assert.Throws<ObjectDisposedException>(() => producer.TryClaim(1, out _));
         Assert.Throws<ObjectDisposedException>(() => consumer.TryRead(out _));
         Assert.Throws<ObjectDisposedException>(() => consumer.Read((_, _) => { }));
+        Assert.Throws<ObjectDisposedException>(() => consumer.WaitForData(TimeSpan.Zero));
 
         var producer2 = SharedRing.Open(name).CreateProducer();
         ring.Dispose();
@@ -260,6 +261,71 @@ public class RingBehaviourTests
         Assert.Throws<ObjectDisposedException>(() => ring.CreateProducer());
         Assert.Throws<ObjectDisposedException>(() => ring.CreateConsumer());
         Assert.True(producer2.TryWrite(new byte[1])); // another mapping of the same ring is unaffected
+        producer2.Dispose();
+    }
+
+    [Fact]
+    public void A_claim_still_open_when_its_producer_and_ring_are_disposed_can_be_completed()
+    {
+        using var name = new TempName("open-claim");
+        var ring = SharedRing.Create(name);
+        var producer = ring.CreateProducer();
+        Assert.True(producer.TryClaim(3, out RingClaim claim, messageType: 4));
+        producer.Dispose();
+        ring.Dispose();
+        claim.Span[0] = 42; // still mapped: the producer keeps the mapping until its claims are complete
+        claim.Commit();
+
+        using var reader = SharedRing.Open(name);
+        using var consumer = reader.CreateConsumer();
+        Assert.True(consumer.TryRead(out RingMessage message));
+        Assert.Equal((4, 42), (message.MessageType, (int)message.Payload[0]));
+        message.Dispose();
+    }
+
+    [Fact]
+    public void Using_a_claim_variable_after_committing_it_does_not_abort_or_throw()
+    {
+        using var name = new TempName("using-claim");
+        using var ring = SharedRing.Create(name);
+        using var producer = ring.CreateProducer();
+        using var consumer = ring.CreateConsumer();
+        if (producer.TryClaim(1, out RingClaim claim, messageType: 1))
+        {
+            using (claim) // disposes a hidden copy that does not know about the Commit below
+            {
+                claim.Span[0] = 9;
+                claim.Commit();
+            }
+        }
+
+        Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((1, 9), (type, (int)payload[0]))));
+    }
+
+    [Fact]
+    public void A_stale_copy_of_a_claim_cannot_complete_a_later_claim_in_the_same_slot()
+    {
+        using var name = new TempName("stale-claim");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
+        using var producer = ring.CreateProducer();
+        using var consumer = ring.CreateConsumer();
+        Assert.True(producer.TryClaim(120, out RingClaim first, messageType: 1));
+        RingClaim copy = first;
+        first.Commit();
+        consumer.Read((_, _) => { });
+
+        // A full lap later, a new claim of the same length occupies the first one's slot.
+        for (int i = 0; i < 31; i++)
+        {
+            Assert.True(producer.TryWrite(new byte[120], 2));
+            consumer.Read((_, _) => { });
+        }
+
+        Assert.True(producer.TryClaim(120, out RingClaim second, messageType: 3));
+        AssertThrows<InvalidOperationException>(ref copy, static (ref RingClaim c) => c.Abort());
+        copy.Dispose(); // does nothing
+        second.Commit();
+        Assert.Equal(1, consumer.Read((type, _) => Assert.Equal(3, type)));
     }
 
     [Theory]

@@ -76,6 +76,11 @@ public class AsyncTests
         }
         finally
         {
+            foreach (var endpoint in consumers.Cast<IDisposable>().Concat(producers))
+            {
+                endpoint.Dispose();
+            }
+
             foreach (var ring in rings)
             {
                 ring.Dispose();
