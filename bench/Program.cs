@@ -17,6 +17,7 @@ public static class Program
             return args[0] switch
             {
                 "ring-consumer" => RingThroughput.Consume(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)),
+                "pipe-echo" => RoundTripLatency.PipeEcho(int.Parse(args[1], CultureInfo.InvariantCulture)),
                 "echo" => RoundTripLatency.Echo(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
                 "pipe-consumer" => PipeThroughput.Consume(int.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture)),
                 "--quick" => RunAll(quick: true),
@@ -44,18 +45,23 @@ public static class Program
         }
 
         Console.WriteLine();
-        Console.WriteLine("Round-trip latency (µs): this process writes 8 bytes into one ring, a child echoes them into another.");
-        Console.WriteLine("busy-spin: both sides poll. default (spin-then-block): 1 ms pause between round trips, so the echo side is asleep and must be woken.");
-        Console.WriteLine($"{"strategy",-26} {"round trips",11} {"p50",9} {"p99",9}");
+        Console.WriteLine("Round-trip latency (µs): this process sends 8 bytes, a child process echoes them back; 1 ms pause between");
+        Console.WriteLine("round trips (except busy-spin), so a sleeping side must be woken. Baseline: the same through the child's stdin/stdout pipes.");
+        Console.WriteLine($"{"transport",-32} {"round trips",11} {"p50",9} {"p99",9} {"p50 vs pipe",12}");
         int trips = quick ? 200 : 2000;
-        foreach ((string label, string strategy, int count) in new[] { ("busy-spin", "spin", trips * 50), ("default (spin-then-block)", "block", trips) })
+        (double pipeP50, double pipeP99) = RoundTripLatency.Percentiles(RoundTripLatency.RunPipe(trips));
+        PrintLatency("pipe", trips, pipeP50, pipeP99, pipeP50);
+        foreach ((string label, string strategy, int count) in new[] { ("ring, default (spin-then-block)", "block", trips), ("ring, busy-spin (no pause)", "spin", trips * 50) })
         {
             (double p50, double p99) = RoundTripLatency.Percentiles(RoundTripLatency.Run(strategy, count));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-26} {count,11:N0} {p50,9:N1} {p99,9:N1}"));
+            PrintLatency(label, count, p50, p99, pipeP50);
         }
 
         return 0;
     }
+
+    private static void PrintLatency(string label, int count, double p50, double p99, double baselineP50) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-32} {count,11:N0} {p50,9:N1} {p99,9:N1} {baselineP50 / p50,11:N1}x"));
 
     private static void Print(string transport, int size, (long Messages, double Seconds) result, double baseline)
     {

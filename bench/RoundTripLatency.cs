@@ -83,6 +83,56 @@ internal static class RoundTripLatency
         return 0;
     }
 
+    /// <summary>The baseline: the same round trip through the child's stdin and stdout pipes, with the same pause.</summary>
+    public static double[] RunPipe(int roundTrips)
+    {
+        using Process child = ChildProcess.Start(true, "pipe-echo", roundTrips.ToString(CultureInfo.InvariantCulture));
+        var toChild = child.StandardInput.BaseStream;
+        var fromChild = child.StandardOutput.BaseStream;
+        var times = new double[roundTrips];
+        byte[] message = new byte[8];
+        for (int i = 0; i < roundTrips; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            toChild.Write(message, 0, message.Length);
+            toChild.Flush();
+            ReadExactly(fromChild, message);
+            times[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
+            Thread.Sleep(1);
+        }
+
+        toChild.Close();
+        child.WaitForExit(60_000);
+        Array.Sort(times);
+        return times;
+    }
+
+    /// <summary>The child of <see cref="RunPipe"/>: echoes 8-byte messages from stdin to stdout.</summary>
+    public static int PipeEcho(int roundTrips)
+    {
+        using var input = Console.OpenStandardInput();
+        using var output = Console.OpenStandardOutput();
+        byte[] message = new byte[8];
+        for (int i = 0; i < roundTrips; i++)
+        {
+            ReadExactly(input, message);
+            output.Write(message, 0, message.Length);
+            output.Flush();
+        }
+
+        return 0;
+    }
+
+    private static void ReadExactly(System.IO.Stream stream, byte[] buffer)
+    {
+        int filled = 0;
+        while (filled < buffer.Length)
+        {
+            int read = stream.Read(buffer, filled, buffer.Length - filled);
+            filled += read > 0 ? read : throw new System.IO.EndOfStreamException("the echo process closed its pipe");
+        }
+    }
+
     /// <summary>The median and 99th percentile of sorted times.</summary>
     public static (double P50, double P99) Percentiles(double[] sorted) =>
         (sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);

@@ -4,9 +4,49 @@ using Xunit;
 
 namespace RingIpc.Tests.Rings;
 
-/// <summary>The README's API sample, run as written (both processes' halves in one), so the README stays true.</summary>
+/// <summary>The README's shared-layout sample struct.</summary>
+[SharedLayout]
+public partial struct ReadmeQuote
+{
+    public partial long Instrument { get; set; }
+
+    public partial double Price { get; set; }
+
+    [FixedString(16)]
+    public partial string Venue { get; set; }
+
+    [FixedArray(4)]
+    public partial int[] Levels { get; set; }
+
+    public partial SharedHandle Event { get; set; }
+}
+
+/// <summary>The README's API samples, run as written (both processes' halves in one), so the README stays true.</summary>
 public class ReadmeSampleTests
 {
+    [Fact]
+    public void The_readme_layout_sample_works()
+    {
+        string name = $"quotes-{Guid.NewGuid():N}";
+        try
+        {
+            using var ring = SharedRing.Create<ReadmeQuote>(name);
+            using var reader = SharedRing.Open<ReadmeQuote>(name);
+            using var producer = ring.CreateProducer();
+            using var consumer = reader.CreateConsumer();
+            var quote = new ReadmeQuote { Instrument = 1, Price = 2.5, Venue = "XLON", Levels = new[] { 1, 2, 3 }, Event = (SharedHandle)new IntPtr(-1) };
+            Assert.True(producer.TryWrite(quote));
+            Assert.True(consumer.TryRead(out ReadmeQuote received, out _));
+            Assert.Equal((1L, 2.5, "XLON", new IntPtr(-1)), (received.Instrument, received.Price, received.Venue, received.Event.ToIntPtr()));
+            Assert.Equal(new[] { 1, 2, 3, 0 }, received.Levels);
+            Assert.Equal(8 + 8 + 16 + 16 + 4 + 4, ReadmeQuote.Size);
+        }
+        finally
+        {
+            SharedRing.Delete(name);
+        }
+    }
+
     [Fact]
     public void The_readme_sample_works()
     {
