@@ -17,6 +17,7 @@ namespace RingIpc.Peer;
 /// hold-consumer    ring max-seconds                             takes the consumer role, prints "holding", sleeps
 /// open-or-create   ring start-at-unix-ms                        OpenOrCreate at that instant; writes its pid
 /// bitness                                                       prints IntPtr.Size
+/// layouts                                                       prints sizes and byte images of sample layouts
 /// </code>
 /// </summary>
 public static class Program
@@ -37,6 +38,7 @@ public static class Program
                 "hold-consumer" => SignalingPeer.HoldConsumer(args[1], Int(args[2])),
                 "open-or-create" => SignalingPeer.OpenOrCreate(args[1], Long(args[2])),
                 "bitness" => PrintBitness(),
+                "layouts" => LayoutSamples.Print(),
                 _ => Fail($"unknown mode '{mode}'"),
             };
         }

@@ -55,6 +55,24 @@ public class CrossBitnessTests
     }
 
     [Fact]
+    public void Shared_layouts_are_byte_identical_in_a_32_bit_and_a_64_bit_process()
+    {
+        using var peer32 = PeerProcess.Start32("layouts");
+        using var peer64 = PeerProcess.Start("layouts");
+        string[] lines32 = peer32.WaitForSuccess(PeerExchange.Timeout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] lines64 = peer64.WaitForSuccess(PeerExchange.Timeout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string Line(string[] lines, string name) => Assert.Single(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
+
+        Assert.StartsWith("Acceptance size=32 ", Line(lines64, "Acceptance"));
+        Assert.Equal(Line(lines64, "Acceptance"), Line(lines32, "Acceptance"));
+        Assert.Equal(Line(lines64, "Mixed"), Line(lines32, "Mixed"));
+
+        // The control: the same fields laid out by each runtime's ABI differ (DESIGN.md §1), so this test can tell.
+        Assert.StartsWith("PlainAcceptance size=24 ", Line(lines32, "PlainAcceptance"));
+        Assert.StartsWith("PlainAcceptance size=32 ", Line(lines64, "PlainAcceptance"));
+    }
+
+    [Fact]
     public void The_32_bit_peer_really_is_32_bit()
     {
         using var peer = PeerProcess.Start32("bitness");
