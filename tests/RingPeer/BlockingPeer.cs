@@ -58,6 +58,10 @@ internal static class BlockingPeer
             "yield" => WaitStrategy.SpinThenYield(),
             _ => WaitStrategy.Default,
         });
+
+        // "slow": pause 2 ms every 5000 messages, so that a fast producer fills the ring and must sleep.
+        long pauseEvery = strategy == "slow" ? 5000 : long.MaxValue;
+        long nextPause = pauseEvery;
         Console.WriteLine("attached");
         var verifier = new Verifier(producers, countPerProducer);
         RingMessageHandler handler = verifier.Handler;
@@ -85,6 +89,12 @@ internal static class BlockingPeer
             if (read == 0)
             {
                 return Program.Fail($"consumer: no data within {timeout} after {verifier.Received} of {total} messages (lost wake-up?)");
+            }
+
+            if (verifier.Received >= nextPause)
+            {
+                nextPause += pauseEvery;
+                Thread.Sleep(2);
             }
         }
 

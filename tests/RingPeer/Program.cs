@@ -11,7 +11,7 @@ namespace RingIpc.Peer;
 /// produce          ring producer-id count timeout-s             spin/back off when full
 /// consume          ring producers count-per-producer timeout-s  spin/back off when empty; verifies
 /// produce-blocking ring producer-id count wait-timeout-s        bursts, random 0-2 ms pauses, blocking Write
-/// consume-blocking ring producers count-per-producer wait-timeout-s block|yield|spin   blocking Read; verifies
+/// consume-blocking ring producers count-per-producer wait-timeout-s block|yield|spin|slow   blocking Read; verifies
 /// consume-async    ring producers count-per-producer wait-timeout-s block              ReadAsync; verifies
 /// idle-cpu         ring wait-ms                                 prints the CPU time of a WaitForData on an empty ring
 /// hold-consumer    ring max-seconds                             takes the consumer role, prints "holding", sleeps

@@ -50,7 +50,7 @@ public class CrossBitnessTests
     {
         using var name = new TempName("x32-futex-produce");
         using var ring = SharedRing.Create(name, new RingOptions { Capacity = 4096 });
-        var (consumer, _) = PeerExchange.Run(name, 200_000, new PeerSpec("consume-blocking"), PeerSpec.Of32("produce-blocking"));
+        var (consumer, _) = PeerExchange.Run(name, 200_000, new PeerSpec("consume-blocking", Extra: "slow"), PeerSpec.Of32("produce-blocking"));
         Assert.Matches(@"wakes=[1-9]", consumer); // the 64-bit consumer woke the sleeping 32-bit producer
     }
 

@@ -12,10 +12,8 @@ public class AllocationTests
     [InlineData(RingKind.Mpsc)]
     public void Writing_and_reading_allocates_nothing_per_message(RingKind kind)
     {
-        using var name = new TempName("alloc");
-        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 64 * 1024 });
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("alloc", new RingOptions { Kind = kind, Capacity = 64 * 1024 });
+        var (name, ring, producer, consumer) = test;
         RingMessageHandler handler = static (_, payload) => { };
 
         RunAllPaths(producer, consumer, handler, 1_000); // warm up: JIT, tiering

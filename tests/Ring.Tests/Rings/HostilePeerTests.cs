@@ -29,10 +29,8 @@ public class HostilePeerTests
     [Fact]
     public void A_handler_that_reads_from_its_own_consumer_is_refused()
     {
-        using var name = new TempName("reentrant");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("reentrant");
+        var (name, ring, producer, consumer) = test;
         producer.TryWrite(new byte[] { 1 });
         producer.TryWrite(new byte[] { 2 });
         Assert.Throws<InvalidOperationException>(() => consumer.Read((_, _) => consumer.Read((_, _) => { })));
@@ -47,10 +45,8 @@ public class HostilePeerTests
     [Fact]
     public void Waiting_with_a_pending_message_is_refused()
     {
-        using var name = new TempName("pending-wait");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("pending-wait");
+        var (name, ring, producer, consumer) = test;
         producer.TryWrite(new byte[] { 1 });
         Assert.True(consumer.TryRead(out RingMessage message));
         Assert.Throws<InvalidOperationException>(() => consumer.WaitForData(TimeSpan.Zero));
@@ -60,10 +56,8 @@ public class HostilePeerTests
     [Fact]
     public async Task The_longest_timeout_waits_instead_of_timing_out_at_once()
     {
-        using var name = new TempName("max-timeout");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("max-timeout");
+        var (name, ring, producer, consumer) = test;
         var waiting = Task.Run(() => consumer.WaitForData(TimeSpan.MaxValue));
         await Task.Delay(100);
         Assert.False(waiting.IsCompleted);

@@ -59,10 +59,8 @@ public class RingBehaviourTests
     [Fact]
     public void An_empty_message_is_delivered()
     {
-        using var name = new TempName("empty");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("empty");
+        var (name, ring, producer, consumer) = test;
         Assert.True(producer.TryWrite(ReadOnlySpan<byte>.Empty, messageType: 3));
         Assert.True(consumer.TryRead(out RingMessage message));
         Assert.Equal(3, message.MessageType);
@@ -84,10 +82,8 @@ public class RingBehaviourTests
     [InlineData(RingKind.Mpsc)]
     public void A_full_ring_refuses_the_write_and_writes_nothing(RingKind kind)
     {
-        using var name = new TempName("full");
-        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 4096 });
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("full", new RingOptions { Kind = kind, Capacity = 4096 });
+        var (name, ring, producer, consumer) = test;
         byte[] message = new byte[120]; // 128-byte records: exactly 32 fit
         int written = 0;
         while (producer.TryWrite(message, messageType: written))
@@ -108,10 +104,8 @@ public class RingBehaviourTests
     [InlineData(RingKind.Mpsc)]
     public void An_aborted_or_abandoned_claim_leaves_no_record(RingKind kind)
     {
-        using var name = new TempName("abort");
-        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 4096 });
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("abort", new RingOptions { Kind = kind, Capacity = 4096 });
+        var (name, ring, producer, consumer) = test;
 
         Assert.True(producer.TryClaim(10, out RingClaim aborted, messageType: 1));
         aborted.Span.Fill(0xEE);
@@ -154,10 +148,8 @@ public class RingBehaviourTests
     [Fact]
     public void A_message_stays_valid_until_disposed_and_blocks_the_next_read()
     {
-        using var name = new TempName("release");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("release");
+        var (name, ring, producer, consumer) = test;
         producer.TryWrite(new byte[] { 1 });
         producer.TryWrite(new byte[] { 2 });
         Assert.True(consumer.TryRead(out RingMessage first));
@@ -175,10 +167,8 @@ public class RingBehaviourTests
     [Fact]
     public void A_batch_read_respects_its_limit_and_keeps_order()
     {
-        using var name = new TempName("batch");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("batch");
+        var (name, ring, producer, consumer) = test;
         for (byte i = 0; i < 10; i++)
         {
             Assert.True(producer.TryWrite(new[] { i }, messageType: i));
@@ -195,10 +185,8 @@ public class RingBehaviourTests
     [Fact]
     public void A_handler_that_throws_consumes_the_messages_handed_to_it()
     {
-        using var name = new TempName("throwing");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("throwing");
+        var (name, ring, producer, consumer) = test;
         for (byte i = 0; i < 5; i++)
         {
             producer.TryWrite(new[] { i });
@@ -227,10 +215,8 @@ public class RingBehaviourTests
     [Fact]
     public void A_typed_message_round_trips_with_its_size()
     {
-        using var name = new TempName("typed");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("typed");
+        var (name, ring, producer, consumer) = test;
         Assert.True(producer.TryWrite(new Quote { Instrument = 7, Price = 1.5, Size = -3 }, messageType: 5));
         Assert.True(consumer.TryRead(out RingMessage message));
         Assert.Equal(20, message.Payload.Length);
@@ -286,10 +272,8 @@ public class RingBehaviourTests
     [Fact]
     public void Using_a_claim_variable_after_committing_it_does_not_abort_or_throw()
     {
-        using var name = new TempName("using-claim");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("using-claim");
+        var (name, ring, producer, consumer) = test;
         if (producer.TryClaim(1, out RingClaim claim, messageType: 1))
         {
             using (claim) // disposes a hidden copy that does not know about the Commit below
@@ -305,10 +289,8 @@ public class RingBehaviourTests
     [Fact]
     public void A_stale_copy_of_a_claim_cannot_complete_a_later_claim_in_the_same_slot()
     {
-        using var name = new TempName("stale-claim");
-        using var ring = SharedRing.Create(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("stale-claim", new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
+        var (name, ring, producer, consumer) = test;
         Assert.True(producer.TryClaim(120, out RingClaim first, messageType: 1));
         RingClaim copy = first;
         first.Commit();

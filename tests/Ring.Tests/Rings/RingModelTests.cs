@@ -56,10 +56,8 @@ public class RingModelTests
 
     private static void Run(RingKind kind, int capacity, Op[] sequence)
     {
-        using var name = new TempName("model");
-        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = capacity });
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("model", new RingOptions { Kind = kind, Capacity = capacity });
+        var (name, ring, producer, consumer) = test;
         var model = new Model(capacity);
         int counter = 0;
         var received = new List<(int Type, byte[] Payload)>();

@@ -72,10 +72,8 @@ public class TypedRingTests
     [Fact]
     public void Reading_a_message_of_another_size_as_a_struct_fails_and_consumes_nothing()
     {
-        using var name = new TempName("typed-size");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("typed-size");
+        var (name, ring, producer, consumer) = test;
         producer.TryWrite(new byte[3]);
         Assert.Equal("message length", Assert.Throws<RingFormatException>(() => consumer.TryRead(out QuoteV1 _, out _)).Field);
         Assert.Equal(1, consumer.Read((_, payload) => Assert.Equal(3, payload.Length)));

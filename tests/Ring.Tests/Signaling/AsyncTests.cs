@@ -14,10 +14,8 @@ public class AsyncTests
     [Fact]
     public async Task A_ready_ring_completes_synchronously()
     {
-        using var name = new TempName("async-ready");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("async-ready");
+        var (name, ring, producer, consumer) = test;
         producer.TryWrite(new byte[] { 1 });
         ValueTask<bool> wait = consumer.WaitToReadAsync();
         Assert.True(wait.IsCompletedSuccessfully);
@@ -27,10 +25,8 @@ public class AsyncTests
     [Fact]
     public async Task A_write_completes_a_pending_wait()
     {
-        using var name = new TempName("async-wake");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("async-wake");
+        var (name, ring, producer, consumer) = test;
         Task<bool> wait = consumer.WaitToReadAsync().AsTask();
         await Task.Delay(100);
         Assert.False(wait.IsCompleted);
@@ -96,10 +92,8 @@ public class AsyncTests
     [Fact]
     public async Task Cancellation_ends_a_pending_wait_and_the_ring_stays_usable()
     {
-        using var name = new TempName("async-cancel");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("async-cancel");
+        var (name, ring, producer, consumer) = test;
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consumer.WaitToReadAsync(cancellation.Token).AsTask().WaitAsync(Generous));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consumer.WaitToReadAsync(new CancellationToken(true)).AsTask());

@@ -32,10 +32,8 @@ public class BlockingTests
     [Fact]
     public void A_zero_timeout_only_checks()
     {
-        using var name = new TempName("wait-zero");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("wait-zero");
+        var (name, ring, producer, consumer) = test;
         Assert.Same(WaitStrategy.Default, consumer.WaitStrategy);
         Assert.Same(WaitStrategy.Default, producer.WaitStrategy);
         Assert.False(consumer.WaitForData(TimeSpan.Zero));
@@ -97,10 +95,8 @@ public class BlockingTests
     [Fact]
     public void A_cancelled_read_throws_and_leaves_the_ring_usable()
     {
-        using var name = new TempName("cancel-read");
-        using var ring = SharedRing.Create(name);
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("cancel-read");
+        var (name, ring, producer, consumer) = test;
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var clock = Stopwatch.StartNew();
         Assert.ThrowsAny<OperationCanceledException>(() => consumer.WaitForData(TimeSpan.FromSeconds(30), cancellation.Token));
@@ -115,10 +111,8 @@ public class BlockingTests
     [Fact]
     public void A_cancelled_write_throws_writes_nothing_and_leaves_the_ring_usable()
     {
-        using var name = new TempName("cancel-write");
-        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 4096 });
-        using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer();
+        using var test = new TestRing("cancel-write", new RingOptions { Capacity = 4096 });
+        var (name, ring, producer, consumer) = test;
         FillUp(producer);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var clock = Stopwatch.StartNew();
