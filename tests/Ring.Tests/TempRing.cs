@@ -18,6 +18,13 @@ internal sealed class TempName : IDisposable
 
     public static implicit operator string(TempName name) => name.Name;
 
+    /// <summary>Writes <paramref name="bytes"/> as the section file, private to this user as RingIpc makes it.</summary>
+    public void WriteFile(byte[] bytes)
+    {
+        File.WriteAllBytes(Path, bytes);
+        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
     public void Dispose()
     {
         SharedSection.Delete(Name);

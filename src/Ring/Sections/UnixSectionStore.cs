@@ -98,6 +98,16 @@ internal static class UnixSectionStore
             throw ErrorFor(LibC.LastError(), name, path, "open");
         }
 
+        try
+        {
+            FileTrust.Check(fd, path, "section file", FileTrust.GroupReadWrite);
+        }
+        catch
+        {
+            LibC.Close(fd);
+            throw;
+        }
+
         return Map(fd, path, length: -1, setLength: false, validateLength);
     }
 
@@ -108,6 +118,8 @@ internal static class UnixSectionStore
             DeleteUnlessLocked(companion);
         }
 
+        DeleteAbandonedTemporaries(name);
+
         if (LibC.Unlink(PathOf(name)) == 0)
         {
             return true;
@@ -115,6 +127,26 @@ internal static class UnixSectionStore
 
         int error = LibC.LastError();
         return error == LibC.ENOENT ? false : throw ErrorFor(error, name, PathOf(name), "delete");
+    }
+
+    /// <summary>Removes the temporary files of creations of <paramref name="name"/> whose process died before it
+    /// published the section (Linux: the pid in the file name has no /proc entry).</summary>
+    private static void DeleteAbandonedTemporaries(string name)
+    {
+        if (!System.IO.Directory.Exists("/proc/self"))
+        {
+            return;
+        }
+
+        string prefix = $".{Prefix}{name}.";
+        foreach (string temporary in System.IO.Directory.EnumerateFiles(Directory, prefix + "*.tmp"))
+        {
+            string[] parts = Path.GetFileName(temporary).Substring(prefix.Length).Split('.');
+            if (parts.Length == 3 && int.TryParse(parts[0], out int pid) && !System.IO.Directory.Exists($"/proc/{pid}"))
+            {
+                LibC.Unlink(temporary);
+            }
+        }
     }
 
     /// <summary>Removes a lock file unless a process holds its lock: a holder (an endpoint of the ring, which

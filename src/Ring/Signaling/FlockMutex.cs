@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using RingIpc.Interop;
 using RingIpc.Sections;
@@ -26,6 +27,16 @@ internal sealed class FlockMutex : SharedMutex
         if (fd < 0)
         {
             throw new IOException($"Cannot open the {role} lock file of ring '{ringName}' ({path}): errno {LibC.LastError()}.");
+        }
+
+        try
+        {
+            FileTrust.Check(fd, path, $"{role} lock file", FileTrust.GroupReadable);
+        }
+        catch
+        {
+            LibC.Close(fd);
+            throw;
         }
 
         // The mode given to open() is filtered by the umask; set it exactly, as for the section (this fails,

@@ -183,7 +183,7 @@ public class RingFormatTests
     private static RingFormatException AssertOpenFails(byte[] bytes, string field)
     {
         using var name = new TempName("bad");
-        File.WriteAllBytes(name.Path, bytes);
+        name.WriteFile(bytes);
         var error = Assert.Throws<RingFormatException>(() => SharedRing.Open(name));
         Assert.Equal(field, error.Field);
         Assert.Contains(field, error.Message);

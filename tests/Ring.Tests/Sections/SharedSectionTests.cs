@@ -78,6 +78,31 @@ public class SharedSectionTests
     }
 
     [Fact]
+    public void Delete_also_removes_what_a_creator_that_died_left_behind()
+    {
+        using var name = new TempName("leftover");
+        string dead = $"/dev/shm/.RingIpc.{name.Name}.2147483646.{Guid.NewGuid():N}.tmp"; // no such pid
+        string alive = $"/dev/shm/.RingIpc.{name.Name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(dead, new byte[16]);
+        File.WriteAllBytes(alive, new byte[16]);
+        try
+        {
+            using (SharedSection.Create(name, 4096))
+            {
+            }
+
+            Assert.True(SharedSection.Delete(name));
+            Assert.False(File.Exists(dead));
+            Assert.True(File.Exists(alive)); // its creator may still be initializing it
+        }
+        finally
+        {
+            File.Delete(dead);
+            File.Delete(alive);
+        }
+    }
+
+    [Fact]
     public void A_symbolic_link_is_never_followed()
     {
         using var name = new TempName("symlink");
@@ -100,7 +125,7 @@ public class SharedSectionTests
     public void An_empty_file_is_not_a_section()
     {
         using var name = new TempName("empty");
-        File.WriteAllBytes(name.Path, Array.Empty<byte>());
+        name.WriteFile(Array.Empty<byte>());
         Assert.Throws<IOException>(() => SharedSection.Open(name));
     }
 
