@@ -14,6 +14,8 @@ namespace RingIpc.Peer;
 /// consume-blocking ring producers count-per-producer wait-timeout-s block|yield|spin|slow   blocking Read; verifies
 /// consume-async    ring producers count-per-producer wait-timeout-s block              ReadAsync; verifies
 /// idle-cpu         ring wait-ms                                 prints the CPU time of a WaitForData on an empty ring
+/// wait-one         ring timeout-s                               sleeps on an empty ring until one message comes
+/// write-one        ring timeout-s                               sleeps on a full ring until it can write one message
 /// hold-consumer    ring max-seconds                             takes the consumer role, prints "holding", sleeps
 /// open-or-create   ring start-at-unix-ms                        OpenOrCreate at that instant; writes its pid
 /// bitness                                                       prints IntPtr.Size
@@ -35,6 +37,8 @@ public static class Program
                 "consume-blocking" => BlockingPeer.Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args[5], async: false),
                 "consume-async" => BlockingPeer.Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args[5], async: true),
                 "idle-cpu" => SignalingPeer.MeasureIdleCpu(args[1], Int(args[2])),
+                "wait-one" => SignalingPeer.WaitForOne(args[1], Int(args[2])),
+                "write-one" => SignalingPeer.WriteOne(args[1], Int(args[2])),
                 "hold-consumer" => SignalingPeer.HoldConsumer(args[1], Int(args[2])),
                 "open-or-create" => SignalingPeer.OpenOrCreate(args[1], Long(args[2])),
                 "bitness" => PrintBitness(),

@@ -25,6 +25,32 @@ internal static class SignalingPeer
         return 0;
     }
 
+    /// <summary>Waits (spin budget 0, so it soon sleeps) for one message on an empty ring, reads it and says so.</summary>
+    public static int WaitForOne(string name, int timeoutSeconds)
+    {
+        using SharedRing ring = SharedRing.Open(name);
+        using RingConsumer reader = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
+        Console.WriteLine("attached");
+        if (!reader.WaitForData(TimeSpan.FromSeconds(timeoutSeconds)) || reader.Read(static (_, _) => { }, 1) != 1)
+        {
+            return Program.Fail("no message came");
+        }
+
+        Console.WriteLine("woken");
+        return 0;
+    }
+
+    /// <summary>Writes one message into a full ring, waiting (spin budget 0, so it soon sleeps) for room.</summary>
+    public static int WriteOne(string name, int timeoutSeconds)
+    {
+        using SharedRing ring = SharedRing.Open(name);
+        using RingProducer writer = ring.CreateProducer(WaitStrategy.SpinThenBlock(spinCount: 0));
+        Console.WriteLine("attached");
+        writer.Write(new byte[8], 5, TimeSpan.FromSeconds(timeoutSeconds));
+        Console.WriteLine("written");
+        return 0;
+    }
+
     /// <summary>Takes the consumer role and keeps it until killed (or <paramref name="maxSeconds"/> pass).</summary>
     public static int HoldConsumer(string name, int maxSeconds)
     {

@@ -37,21 +37,48 @@ public class CrossBitnessTests
     }
 
     [Fact]
-    public void A_32_bit_blocking_consumer_sleeps_and_wakes_on_the_futex()
+    public void A_32_bit_consumer_asleep_on_the_futex_is_woken_by_a_64_bit_write()
     {
-        using var name = new TempName("x32-futex-consume");
-        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 16 * 1024 });
-        var (_, producers) = PeerExchange.Run(name, 200_000, PeerSpec.Of32("consume-blocking"), new PeerSpec("produce-blocking"));
-        Assert.Matches(@"wakes=[1-9]", producers[0]); // the 32-bit consumer really slept on the futex
+        using var test = new TestRing("x32-futex-consume");
+        test.Consumer.Dispose(); // the role goes to the 32-bit peer
+        using var peer = PeerProcess.Start32("wait-one", test.Name, "60");
+        peer.WaitForOutput("attached", PeerExchange.Timeout);
+        Signaling.BlockingTests.WaitUntilAsleep(test.Ring, RingIpc.Rings.RingHeaderLayout.ConsumerWaitingOffset);
+        test.Producer.Write(new byte[] { 1 }, TimeSpan.FromSeconds(10));
+        Assert.Contains("woken", peer.WaitForSuccess(PeerExchange.Timeout));
+        Assert.Equal(1, test.Producer.WakeCalls);
     }
 
     [Fact]
-    public void A_32_bit_blocking_producer_sleeps_and_wakes_on_the_futex()
+    public void A_32_bit_producer_asleep_on_the_futex_is_woken_by_a_64_bit_read()
     {
-        using var name = new TempName("x32-futex-produce");
+        using var test = new TestRing("x32-futex-produce", new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
+        Signaling.BlockingTests.FillUp(test.Producer);
+        using var peer = PeerProcess.Start32("write-one", test.Name, "60");
+        peer.WaitForOutput("attached", PeerExchange.Timeout);
+        Signaling.BlockingTests.WaitUntilAsleep(test.Ring, RingIpc.Rings.RingHeaderLayout.ProducersWaitingOffset);
+        Assert.Equal(1, test.Consumer.Read((_, _) => { }, 1));
+        Assert.Contains("written", peer.WaitForSuccess(PeerExchange.Timeout));
+        Assert.Equal(1, test.Consumer.WakeCalls);
+        int lastType = -1;
+        Assert.Equal(32, test.Consumer.Read((type, _) => lastType = type));
+        Assert.Equal(5, lastType);
+    }
+
+    [Fact]
+    public void A_32_bit_blocking_consumer_gets_every_burst()
+    {
+        using var name = new TempName("x32-bursts");
+        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 16 * 1024 });
+        PeerExchange.Run(name, 200_000, PeerSpec.Of32("consume-blocking"), new PeerSpec("produce-blocking"));
+    }
+
+    [Fact]
+    public void A_32_bit_blocking_producer_fills_a_slow_consumer()
+    {
+        using var name = new TempName("x32-slow");
         using var ring = SharedRing.Create(name, new RingOptions { Capacity = 4096 });
-        var (consumer, _) = PeerExchange.Run(name, 200_000, new PeerSpec("consume-blocking", Extra: "slow"), PeerSpec.Of32("produce-blocking"));
-        Assert.Matches(@"wakes=[1-9]", consumer); // the 64-bit consumer woke the sleeping 32-bit producer
+        PeerExchange.Run(name, 200_000, new PeerSpec("consume-blocking", Extra: "slow"), PeerSpec.Of32("produce-blocking"));
     }
 
     [Fact]

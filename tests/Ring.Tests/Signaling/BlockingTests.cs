@@ -82,7 +82,7 @@ public class BlockingTests
         using var consumer = ring.CreateConsumer();
         FillUp(producer);
         var writing = Task.Run(() => producer.Write(new byte[120], 99, TimeSpan.FromSeconds(30)));
-        await Task.Delay(200); // let it fall asleep
+        WaitUntilAsleep(ring, RingIpc.Rings.RingHeaderLayout.ProducersWaitingOffset);
         Assert.False(writing.IsCompleted);
         Assert.Equal(1, consumer.Read((_, _) => { }, maxMessages: 1));
         await writing.WaitAsync(TimeSpan.FromSeconds(30));
@@ -191,14 +191,14 @@ public class BlockingTests
         Assert.True(elapsed <= deadline + Slack, $"returned after {elapsed.TotalMilliseconds} ms, more than {Slack.TotalMilliseconds} ms past the {deadline.TotalMilliseconds} ms deadline");
     }
 
-    /// <summary>Waits until the consumer has announced that it sleeps (the consumer-waiting flag of the header).</summary>
-    internal static unsafe void WaitUntilAsleep(SharedRing ring)
+    /// <summary>Waits until a side has announced that it sleeps: the consumer-waiting flag, or the producers-waiting count.</summary>
+    internal static void WaitUntilAsleep(SharedRing ring, int wordOffset = RingIpc.Rings.RingHeaderLayout.ConsumerWaitingOffset)
     {
         var clock = Stopwatch.StartNew();
         using var section = SharedSection.Open(ring.Name);
-        while (section.GetSpan(388, 4)[0] == 0)
+        while (BitConverter.ToInt32(section.GetSpan(wordOffset, 4)) == 0)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the consumer never went to sleep");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the waiter never went to sleep");
             Thread.Sleep(5);
         }
 

@@ -19,8 +19,9 @@ public class CrossProcessSignalingTests
     {
         using var name = new TempName("bursts");
         using var ring = SharedRing.Create(name, new RingOptions { Capacity = 64 * 1024 });
-        var (_, producers) = PeerExchange.Run(name, 1_000_000, new PeerSpec(consumerMode), new PeerSpec("produce-blocking"));
-        Assert.Matches(@"wakes=[1-9]", producers[0]); // the consumer did fall asleep, and was woken every time
+        // A lost wake-up leaves the consumer asleep past its 30 s wait: the peer fails. (Whether it sleeps at all
+        // depends on the machine's load; the deterministic sleep-and-wake tests are in BlockingTests.)
+        PeerExchange.Run(name, 1_000_000, new PeerSpec(consumerMode), new PeerSpec("produce-blocking"));
     }
 
     [Fact]
