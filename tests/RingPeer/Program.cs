@@ -16,6 +16,7 @@ namespace RingIpc.Peer;
 /// idle-cpu         ring wait-ms                                 prints the CPU time of a WaitForData on an empty ring
 /// wait-one         ring timeout-s                               sleeps on an empty ring until one message comes
 /// write-one        ring timeout-s                               sleeps on a full ring until it can write one message
+/// claim-and-hold   ring max-seconds                             claims 16 bytes, prints "claimed", never commits in time
 /// hold-consumer    ring max-seconds                             takes the consumer role, prints "holding", sleeps
 /// open-or-create   ring start-at-unix-ms                        OpenOrCreate at that instant; writes its pid
 /// bitness                                                       prints IntPtr.Size
@@ -39,6 +40,7 @@ public static class Program
                 "idle-cpu" => SignalingPeer.MeasureIdleCpu(args[1], Int(args[2])),
                 "wait-one" => SignalingPeer.WaitForOne(args[1], Int(args[2])),
                 "write-one" => SignalingPeer.WriteOne(args[1], Int(args[2])),
+                "claim-and-hold" => SignalingPeer.ClaimAndHold(args[1], Int(args[2])),
                 "hold-consumer" => SignalingPeer.HoldConsumer(args[1], Int(args[2])),
                 "open-or-create" => SignalingPeer.OpenOrCreate(args[1], Long(args[2])),
                 "bitness" => PrintBitness(),

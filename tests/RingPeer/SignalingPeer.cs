@@ -51,6 +51,23 @@ internal static class SignalingPeer
         return 0;
     }
 
+    /// <summary>Claims space for a message and never commits it: the test kills this process mid-claim.</summary>
+    public static int ClaimAndHold(string name, int maxSeconds)
+    {
+        using SharedRing ring = SharedRing.Open(name);
+        using RingProducer writer = ring.CreateProducer();
+        if (!writer.TryClaim(16, out RingClaim claim, messageType: 9))
+        {
+            return Program.Fail("no room to claim");
+        }
+
+        claim.Span.Fill(0xEE);
+        Console.WriteLine("claimed");
+        Thread.Sleep(TimeSpan.FromSeconds(maxSeconds));
+        claim.Commit();
+        return 0;
+    }
+
     /// <summary>Takes the consumer role and keeps it until killed (or <paramref name="maxSeconds"/> pass).</summary>
     public static int HoldConsumer(string name, int maxSeconds)
     {

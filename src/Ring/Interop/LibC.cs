@@ -55,6 +55,9 @@ internal static class LibC
     public const int LOCK_EX = 2;
     public const int LOCK_NB = 4;
 
+    [DllImport(Library, EntryPoint = "kill", SetLastError = true)]
+    public static extern int Kill(int pid, int signal);
+
     [DllImport(Library, EntryPoint = "getpid")]
     public static extern int GetPid();
 

@@ -94,6 +94,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
                     break;
 
                 case WaitStep.Block:
+                    if (RecoverAbandonedClaim())
+                    {
+                        break;
+                    }
+
                     int observed = _signals.BeginConsumerWait();
                     try
                     {
@@ -272,6 +277,34 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _role.Dispose();
         AsyncDataWaiter.NotifyIfRunning();
         _ring.Section.ReleaseReference();
+    }
+
+    /// <summary>
+    /// If the record at the head is a claim whose producer process no longer exists, turns it into padding (one
+    /// compare-and-swap of its header, which a late commit would also need) so that the ring moves on.
+    /// Called by waits that are about to sleep: a consumer that only polls with <c>TryRead</c> never revokes.
+    /// </summary>
+    /// <returns>Whether a claim was revoked.</returns>
+    internal bool RecoverAbandonedClaim()
+    {
+        int index = (int)(_ownHead & _mask);
+        long header = Atomics.LoadAcquire((long*)(_data + index));
+        int length = (int)header;
+        int marker = (int)(header >> 32);
+        if (length >= 0 || marker >= PaddingType)
+        {
+            return false; // committed, not claimed yet, or a claim without an owner mark
+        }
+
+        int recordLength = -length;
+        if (recordLength < HeaderLength || recordLength > _maxRecordLength || recordLength > _capacity - index)
+        {
+            throw new RingFormatException("claimed record length", $"{recordLength} at index {index}",
+                $"{HeaderLength} to {Math.Min(_maxRecordLength, _capacity - index)}");
+        }
+
+        return !ProcessLiveness.IsAlive(ClaimOwner(marker)) &&
+               Atomics.CompareAndSwap((long*)(_data + index), header, Header(recordLength, PaddingType));
     }
 
     /// <summary>Whether a committed message waits at the head, looking past padding without consuming it.

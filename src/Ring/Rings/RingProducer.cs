@@ -39,6 +39,9 @@ public sealed unsafe class RingProducer : IDisposable
     /// <summary>Claims handed out and not yet completed; the mapping stays referenced while there are any.</summary>
     private int _openClaims;
 
+    /// <summary>The type field of this process's uncommitted claims (see <see cref="Rings.RecordLayout"/>).</summary>
+    private readonly int _claimMarker = ClaimMarker(Rings.RingHeader.CurrentProcessId());
+
     internal RingProducer(SharedRing ring, WaitStrategy waitStrategy, RoleLock? role)
     {
         _ring = ring;
@@ -155,8 +158,7 @@ public sealed unsafe class RingProducer : IDisposable
 
         int index = (int)(position & _mask);
         message.CopyTo(new Span<byte>(_data + index + HeaderLength, message.Length));
-        Commit(index, HeaderLength + message.Length, messageType);
-        return true;
+        return Commit(index, HeaderLength + message.Length, messageType);
     }
 
     /// <summary>Writes <paramref name="message"/>'s bytes as one record of <c>sizeof(T)</c> bytes.</summary>
@@ -173,8 +175,7 @@ public sealed unsafe class RingProducer : IDisposable
 
         int index = (int)(position & _mask);
         Unsafe.WriteUnaligned(_data + index + HeaderLength, message);
-        Commit(index, HeaderLength + sizeof(T), messageType);
-        return true;
+        return Commit(index, HeaderLength + sizeof(T), messageType);
     }
 
     /// <summary>Reserves room for a message of <paramref name="length"/> bytes to be filled in place.</summary>
@@ -239,17 +240,16 @@ public sealed unsafe class RingProducer : IDisposable
         int index = (int)(position & _mask);
         int recordLength = HeaderLength + payloadLength;
         long tail = _multiProducer ? Atomics.LoadAcquire(_tail) : _ownTail;
-        if (tail - position > _capacity || *(int*)(_data + index + LengthOffset) != -recordLength)
+        if (tail - position > _capacity || !Commit(index, recordLength, messageType))
         {
             if (ifPending)
             {
                 return;
             }
 
-            throw new InvalidOperationException("This claim was already committed or aborted.");
+            throw new InvalidOperationException("This claim was already committed or aborted (or revoked: the consumer judged its process dead).");
         }
 
-        Commit(index, recordLength, messageType);
         if (--_openClaims == 0 && _disposed)
         {
             _ring.Section.ReleaseReference();
@@ -305,9 +305,6 @@ public sealed unsafe class RingProducer : IDisposable
             {
                 return -1;
             }
-
-            _ownTail = tail + padding + recordLength;
-            Atomics.StoreRelease(_tail, _ownTail);
         }
 
         if (padding != 0)
@@ -319,7 +316,15 @@ public sealed unsafe class RingProducer : IDisposable
         }
 
         long position = tail + padding;
-        *(int*)(_data + (position & _mask) + LengthOffset) = -(HeaderLength + payloadLength);
+        Atomics.StoreRelease((long*)(_data + (position & _mask)), Header(-(HeaderLength + payloadLength), _claimMarker));
+        if (!_multiProducer)
+        {
+            // SPSC: publish the claim position only now, so that a successor producer (after this process died)
+            // finds every claim below it already marked with its owner.
+            _ownTail = position + recordLength;
+            Atomics.StoreRelease(_tail, _ownTail);
+        }
+
         return position;
     }
 
@@ -341,16 +346,24 @@ public sealed unsafe class RingProducer : IDisposable
         return end - head <= _capacity;
     }
 
-    /// <summary>Stores a record's type, then its positive length with release and a full fence: the record
-    /// is committed. Then wakes the consumer if it sleeps (see <see cref="RingSignals"/> for the ordering).</summary>
-    private void Commit(int index, int recordLength, int messageType)
+    /// <summary>Commits a claimed record: one compare-and-swap of its header from (-length, claim marker) to
+    /// (+length, type), a release and a full fence. Then wakes the consumer if it sleeps (see
+    /// <see cref="RingSignals"/> for the ordering).</summary>
+    /// <returns><c>false</c> if the header was no longer this claim's: the consumer revoked it, judging this
+    /// process dead, and the message is dropped.</returns>
+    private bool Commit(int index, int recordLength, int messageType)
     {
-        *(int*)(_data + index + TypeOffset) = messageType;
-        Atomics.StoreFullFence((int*)(_data + index + LengthOffset), recordLength);
+        if (!Atomics.CompareAndSwap((long*)(_data + index), Header(-recordLength, _claimMarker), Header(recordLength, messageType)))
+        {
+            return false;
+        }
+
         if (_signals.WakeConsumerIfWaiting())
         {
             WakeCalls++;
         }
+
+        return true;
     }
 
     /// <summary>Positions come from shared memory: a head more than a capacity behind the tail, or (SPSC)

@@ -165,6 +165,7 @@ internal sealed unsafe class AsyncDataWaiter
 
         try
         {
+            registration.Consumer.RecoverAbandonedClaim();
             return registration.Consumer.HasMessage() && (registration.Completion.TrySetResult(true) || true);
         }
         catch (Exception exception)

@@ -1,0 +1,38 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using RingIpc.Interop;
+
+namespace RingIpc.Signaling;
+
+/// <summary>Whether a process still exists: how a consumer tells a dead producer from a slow one.</summary>
+/// <remarks>Unix: <c>kill(pid, 0)</c>; only ESRCH means "no such process" (EPERM: it exists, owned by another
+/// user). A zombie counts as alive until its parent reaps it. Pids are only meaningful within one pid
+/// namespace: processes that share a ring across containers must share their pid namespace.</remarks>
+internal static class ProcessLiveness
+{
+    private const int ESRCH = 3;
+
+    public static bool IsAlive(int processId)
+    {
+        if (processId <= 0)
+        {
+            return true; // not a pid we can judge: never revoke on it
+        }
+
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            try
+            {
+                using Process process = Process.GetProcessById(processId);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        return LibC.Kill(processId, 0) == 0 || LibC.LastError() != ESRCH;
+    }
+}

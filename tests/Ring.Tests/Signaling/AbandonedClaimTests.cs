@@ -1,0 +1,81 @@
+using System;
+using System.Buffers.Binary;
+using RingIpc.Rings;
+using Xunit;
+
+namespace RingIpc.Tests.Signaling;
+
+/// <summary>A producer process that dies between claiming and committing must not block the ring for good:
+/// a waiting consumer revokes the claim once its process is gone, and never while it lives.</summary>
+public class AbandonedClaimTests
+{
+    [Theory]
+    [InlineData(RingKind.Mpsc)]
+    [InlineData(RingKind.Spsc)]
+    public void The_claim_of_a_killed_producer_process_is_skipped(RingKind kind)
+    {
+        using var name = new TempName("abandoned");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 4096 });
+        using var consumer = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
+        using var peer = PeerProcess.Start("claim-and-hold", name, "120");
+        peer.WaitForOutput("claimed", TimeSpan.FromMinutes(2));
+
+        if (kind == RingKind.Mpsc)
+        {
+            using var other = ring.CreateProducer();
+            Assert.True(other.TryWrite(new byte[] { 42 }, messageType: 1));
+            Assert.False(consumer.WaitForData(TimeSpan.FromMilliseconds(300)), "a live producer's claim must not be revoked");
+        }
+
+        peer.Kill();
+        using var producer = ring.CreateProducer(); // SPSC: the dead producer's role is free
+        if (kind == RingKind.Spsc)
+        {
+            Assert.True(producer.TryWrite(new byte[] { 42 }, messageType: 1));
+        }
+
+        Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(30)), "the abandoned claim still blocks the ring");
+        Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))));
+        Assert.False(consumer.TryRead(out _));
+    }
+
+    [Fact]
+    public void A_revoked_claim_cannot_be_committed_afterwards()
+    {
+        using var test = new TestRing("revoked", new RingOptions { Capacity = 4096 });
+        Assert.True(test.Producer.TryClaim(8, out RingClaim claim, messageType: 3));
+
+        // Pretend the claim belongs to a process that does not exist (pids stop below 2^22).
+        using (var section = SharedSection.Open(test.Name))
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize + 4, 4), RecordLayout.ClaimMarker(5_000_000));
+        }
+
+        Assert.False(test.Consumer.WaitForData(TimeSpan.FromMilliseconds(200))); // revokes it; nothing to read
+        bool refused = false;
+        try
+        {
+            claim.Commit();
+        }
+        catch (InvalidOperationException exception) when (exception.Message.Contains("revoked", StringComparison.Ordinal))
+        {
+            refused = true;
+        }
+
+        Assert.True(refused, "a revoked claim was committed");
+        Assert.True(test.Producer.TryWrite(new byte[] { 7 }));
+        Assert.Equal(1, test.Consumer.Read((_, payload) => Assert.Equal(7, payload[0])));
+    }
+
+    [Fact]
+    public void A_hostile_claimed_length_is_refused_not_skipped()
+    {
+        using var test = new TestRing("hostile-claim", new RingOptions { Capacity = 4096 });
+        using (var section = SharedSection.Open(test.Name))
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize, 8), RecordLayout.Header(-100_000, RecordLayout.ClaimMarker(5_000_000)));
+        }
+
+        Assert.Equal("claimed record length", Assert.Throws<RingFormatException>(() => test.Consumer.WaitForData(TimeSpan.FromSeconds(5))).Field);
+    }
+}
