@@ -45,7 +45,13 @@ internal static class LibC
             return 0;
         }
 
-        int result = PosixFallocate64(fd, 0, length);
+        int result;
+        do
+        {
+            result = PosixFallocate64(fd, 0, length); // EINTR: a signal (32-bit Mono's GC uses them) interrupted it
+        }
+        while (result == 4);
+
         return result == 95 /* EOPNOTSUPP: the file system cannot; the file stays sparse */ ? 0 : result;
     }
 

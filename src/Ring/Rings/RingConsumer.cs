@@ -99,6 +99,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
                         break;
                     }
 
+                    // Held across the sleep: another thread may dispose this consumer and its ring meanwhile.
+                    _ring.Section.AddReference();
                     int observed = _signals.BeginConsumerWait();
                     try
                     {
@@ -111,9 +113,10 @@ public sealed unsafe partial class RingConsumer : IDisposable
                     finally
                     {
                         _signals.EndConsumerWait();
+                        _ring.Section.ReleaseReference();
                     }
 
-                    ThrowIfDisposed(); // disposed by another thread meanwhile (the mapping is still ours)
+                    ThrowIfDisposed(); // disposed by another thread meanwhile
                     break;
 
                 default:
@@ -280,31 +283,48 @@ public sealed unsafe partial class RingConsumer : IDisposable
     }
 
     /// <summary>
-    /// If the record at the head is a claim whose producer process no longer exists, turns it into padding (one
+    /// If the first record past any padding is a claim whose producer process no longer exists, turns it into padding (one
     /// compare-and-swap of its header, which a late commit would also need) so that the ring moves on.
     /// Called by waits that are about to sleep: a consumer that only polls with <c>TryRead</c> never revokes.
     /// </summary>
     /// <returns>Whether a claim was revoked.</returns>
     internal bool RecoverAbandonedClaim()
     {
-        int index = (int)(_ownHead & _mask);
-        long header = Atomics.LoadAcquire((long*)(_data + index));
-        int length = (int)header;
-        int marker = (int)(header >> 32);
-        if (length >= 0 || marker >= PaddingType)
+        // Look past padding (wrap padding, aborted or revoked claims) to the first record that is not padding.
+        for (long position = _ownHead; position - _ownHead < _capacity;)
         {
-            return false; // committed, not claimed yet, or a claim without an owner mark
+            int index = (int)(position & _mask);
+            long header = Atomics.LoadAcquire((long*)(_data + index));
+            int length = (int)header;
+            if (length > 0)
+            {
+                if (ValidateRecord(index, length) != PaddingType)
+                {
+                    return false; // a message is ready
+                }
+
+                position += Align(length);
+                continue;
+            }
+
+            int marker = (int)(header >> 32);
+            if (length == 0 || marker >= PaddingType)
+            {
+                return false; // not claimed yet, or a claim without an owner mark
+            }
+
+            int recordLength = -length;
+            if (recordLength < HeaderLength || recordLength > _maxRecordLength || recordLength > _capacity - index)
+            {
+                throw new RingFormatException("claimed record length", $"{recordLength} at index {index}",
+                    $"{HeaderLength} to {Math.Min(_maxRecordLength, _capacity - index)}");
+            }
+
+            return !ProcessLiveness.IsAlive(ClaimOwner(marker)) &&
+                   Atomics.CompareAndSwap((long*)(_data + index), header, Header(recordLength, PaddingType));
         }
 
-        int recordLength = -length;
-        if (recordLength < HeaderLength || recordLength > _maxRecordLength || recordLength > _capacity - index)
-        {
-            throw new RingFormatException("claimed record length", $"{recordLength} at index {index}",
-                $"{HeaderLength} to {Math.Min(_maxRecordLength, _capacity - index)}");
-        }
-
-        return !ProcessLiveness.IsAlive(ClaimOwner(marker)) &&
-               Atomics.CompareAndSwap((long*)(_data + index), header, Header(recordLength, PaddingType));
+        return false;
     }
 
     /// <summary>Whether a committed message waits at the head, looking past padding without consuming it.

@@ -24,6 +24,7 @@ public sealed unsafe class RingProducer : IDisposable
     private readonly int _capacity;
     private readonly int _mask;
     private readonly bool _multiProducer;
+    private readonly int _messageSize;
     private readonly RingSignals _signals;
     private readonly WaitStrategy _waitStrategy;
     private readonly RoleLock? _role;
@@ -36,7 +37,11 @@ public sealed unsafe class RingProducer : IDisposable
 
     private bool _disposed;
 
-    /// <summary>Claims handed out and not yet completed; the mapping stays referenced while there are any.</summary>
+    /// <summary>Positions of the claims handed out and not yet completed (the first <see cref="_openClaims"/>
+    /// entries). A claim is completed only if its position is here, so a stale copy of a <see cref="RingClaim"/>
+    /// never touches shared memory. The mapping stays referenced while any claim is open.</summary>
+    private long[] _openClaimPositions = new long[4];
+
     private int _openClaims;
 
     /// <summary>The type field of this process's uncommitted claims (see <see cref="Rings.RecordLayout"/>).</summary>
@@ -54,6 +59,7 @@ public sealed unsafe class RingProducer : IDisposable
         _capacity = ring.Capacity;
         _mask = ring.Capacity - 1;
         _multiProducer = ring.Kind == RingKind.Mpsc;
+        _messageSize = ring.MessageSize;
         MaxMessageLength = ring.MaxMessageLength;
 
         long tail = Atomics.LoadAcquire(_tail);
@@ -111,6 +117,8 @@ public sealed unsafe class RingProducer : IDisposable
                     break;
 
                 case WaitStep.Block:
+                    // Held across the sleep: another thread may dispose this producer and its ring meanwhile.
+                    _ring.Section.AddReference();
                     int observed = _signals.BeginProducerWait();
                     try
                     {
@@ -125,9 +133,10 @@ public sealed unsafe class RingProducer : IDisposable
                     finally
                     {
                         _signals.EndProducerWait();
+                        _ring.Section.ReleaseReference();
                     }
 
-                    ThrowIfDisposed(); // disposed by another thread meanwhile (the mapping is still ours)
+                    ThrowIfDisposed(); // disposed by another thread meanwhile
 
                     if (TryWrite(message, messageType))
                     {
@@ -194,7 +203,12 @@ public sealed unsafe class RingProducer : IDisposable
             return false;
         }
 
-        _openClaims++;
+        if (_openClaims == _openClaimPositions.Length)
+        {
+            Array.Resize(ref _openClaimPositions, _openClaims * 2);
+        }
+
+        _openClaimPositions[_openClaims++] = position;
         claim = new RingClaim(this, new Span<byte>(_data + (position & _mask) + HeaderLength, length), position, messageType);
         return true;
     }
@@ -223,9 +237,10 @@ public sealed unsafe class RingProducer : IDisposable
     /// <param name="ifPending">Do nothing, rather than throw, if the claim is already complete.</param>
     internal void Complete(long position, int payloadLength, int messageType, bool ifPending)
     {
-        if (_disposed && _openClaims == 0)
+        int open = Array.IndexOf(_openClaimPositions, position, 0, _openClaims);
+        if (open < 0)
         {
-            // Every claim is complete and the mapping is released: this is a stale copy.
+            // A copy of a claim that was already completed: it must not touch the slot again.
             if (ifPending)
             {
                 return;
@@ -234,25 +249,16 @@ public sealed unsafe class RingProducer : IDisposable
             throw new InvalidOperationException("This claim was already committed or aborted.");
         }
 
-        // A copy of a completed claim must not touch the slot again. The slot still holds this claim
-        // (uncommitted, -length) unless a later claim reuses it, which needs the claim position to have
-        // moved more than a capacity past this record.
-        int index = (int)(position & _mask);
-        int recordLength = HeaderLength + payloadLength;
-        long tail = _multiProducer ? Atomics.LoadAcquire(_tail) : _ownTail;
-        if (tail - position > _capacity || !Commit(index, recordLength, messageType))
-        {
-            if (ifPending)
-            {
-                return;
-            }
-
-            throw new InvalidOperationException("This claim was already committed or aborted (or revoked: the consumer judged its process dead).");
-        }
-
-        if (--_openClaims == 0 && _disposed)
+        _openClaimPositions[open] = _openClaimPositions[--_openClaims];
+        bool committed = Commit((int)(position & _mask), HeaderLength + payloadLength, messageType);
+        if (_openClaims == 0 && _disposed)
         {
             _ring.Section.ReleaseReference();
+        }
+
+        if (!committed && !ifPending && messageType != PaddingType)
+        {
+            throw new InvalidOperationException("This claim was revoked: the consumer judged its process dead, and the message was dropped.");
         }
     }
 
@@ -274,6 +280,13 @@ public sealed unsafe class RingProducer : IDisposable
         if (messageType < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(messageType), messageType, "A message type must not be negative.");
+        }
+
+        if (_messageSize != 0 && payloadLength != _messageSize)
+        {
+            throw new ArgumentException(
+                $"Ring '{_ring.Name}' is typed: every message is {_messageSize} bytes, its struct's size; {payloadLength} bytes were given.",
+                parameterName);
         }
 
         int recordLength = Align(HeaderLength + payloadLength);
@@ -305,6 +318,11 @@ public sealed unsafe class RingProducer : IDisposable
             {
                 return -1;
             }
+
+            // Published before the records are written: a successor producer (after this process died) must
+            // start past them, never over a record the consumer may already be consuming.
+            _ownTail = tail + padding + recordLength;
+            Atomics.StoreRelease(_tail, _ownTail);
         }
 
         if (padding != 0)
@@ -317,14 +335,6 @@ public sealed unsafe class RingProducer : IDisposable
 
         long position = tail + padding;
         Atomics.StoreRelease((long*)(_data + (position & _mask)), Header(-(HeaderLength + payloadLength), _claimMarker));
-        if (!_multiProducer)
-        {
-            // SPSC: publish the claim position only now, so that a successor producer (after this process died)
-            // finds every claim below it already marked with its owner.
-            _ownTail = position + recordLength;
-            Atomics.StoreRelease(_tail, _ownTail);
-        }
-
         return position;
     }
 

@@ -26,6 +26,7 @@ public sealed unsafe class SharedRing : IDisposable
         Capacity = geometry.Capacity;
         Access = geometry.Access;
         MessageFingerprint = geometry.MessageFingerprint;
+        MessageSize = geometry.MessageSize;
         MaxMessageLength = RecordLayout.MaxMessageLength(geometry.Capacity);
         Header = section.Pointer;
         Data = Header + RingHeaderLayout.HeaderSize;
@@ -51,6 +52,9 @@ public sealed unsafe class SharedRing : IDisposable
     public ulong MessageFingerprint { get; }
 
     internal bool IsDisposed => _section.IsDisposed;
+
+    /// <summary>For a typed ring, the size of every message; 0 for variable-length messages.</summary>
+    internal int MessageSize { get; }
 
     /// <summary>Who may open the ring's files (from the header's flags).</summary>
     internal SectionAccess Access { get; }
@@ -173,14 +177,28 @@ public sealed unsafe class SharedRing : IDisposable
     private static SharedRing Create(string name, RingGeometry geometry)
     {
         SharedSection section = SharedSection.Create(name, RingHeader.SectionLength(geometry.Capacity), geometry.Access, Initializer(geometry));
-        return new SharedRing(section, geometry);
+        return Wrap(section, geometry);
+    }
+
+    /// <summary>The ring over a section this process created; the section is unmapped if that fails.</summary>
+    private static SharedRing Wrap(SharedSection section, RingGeometry geometry)
+    {
+        try
+        {
+            return new SharedRing(section, geometry);
+        }
+        catch
+        {
+            section.Dispose();
+            throw;
+        }
     }
 
     private static SharedRing OpenOrCreate(string name, RingGeometry wanted)
     {
         SharedSection section = SharedSection.OpenOrCreate(name, RingHeader.SectionLength(wanted.Capacity), wanted.Access,
             Initializer(wanted), RingHeader.ValidateSectionLength);
-        SharedRing ring = section.Created ? new SharedRing(section, wanted) : Attach(section);
+        SharedRing ring = section.Created ? Wrap(section, wanted) : Attach(section);
         if (ring.Kind != wanted.Kind || ring.Capacity != wanted.Capacity)
         {
             ring.Dispose();
@@ -195,7 +213,8 @@ public sealed unsafe class SharedRing : IDisposable
     {
         try
         {
-            return new SharedRing(section, RingHeader.Validate(section.Pointer, section.Length));
+            RingGeometry geometry = RingHeader.Validate(section.Pointer, section.Length);
+            return new SharedRing(section, geometry);
         }
         catch
         {

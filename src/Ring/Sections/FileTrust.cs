@@ -42,9 +42,9 @@ internal static unsafe class FileTrust
         }
 
         byte* buffer = stackalloc byte[256]; // struct statx
-        if (StatX(fd, "", AtEmptyPath, StatxBasicStats, buffer) != 0)
+        if (!TryStat(fd, "", AtEmptyPath, buffer))
         {
-            return; // no statx (glibc < 2.28): nothing to check with
+            return; // no statx (glibc < 2.28, a seccomp filter): nothing to check with
         }
 
         uint owner = *(uint*)(buffer + UidOffset);
@@ -60,6 +60,44 @@ internal static unsafe class FileTrust
         {
             throw new UnauthorizedAccessException(
                 $"The {what} {path} belongs to uid {owner}, not to this user (uid {self}), and is not shared with a group; another user may have planted it. Refusing it.");
+        }
+    }
+
+    /// <summary>Whether <paramref name="path"/> still names the file open as <paramref name="fd"/> (same device and
+    /// inode): a lock file can be unlinked and replaced between opening and locking it.</summary>
+    public static bool SameFile(int fd, string path)
+    {
+        if (!Linux)
+        {
+            return true;
+        }
+
+        byte* open = stackalloc byte[256];
+        byte* named = stackalloc byte[256];
+        if (!TryStat(fd, "", AtEmptyPath, open))
+        {
+            return true; // cannot tell
+        }
+
+        return TryStat(AtFdCwd, path, AtSymlinkNoFollow, named) &&
+               *(ulong*)(open + InodeOffset) == *(ulong*)(named + InodeOffset) &&
+               *(ulong*)(open + DeviceOffset) == *(ulong*)(named + DeviceOffset);
+    }
+
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const int InodeOffset = 32;   // stx_ino
+    private const int DeviceOffset = 136; // stx_dev_major, stx_dev_minor
+
+    private static bool TryStat(int dirfd, string path, int flags, byte* buffer)
+    {
+        try
+        {
+            return StatX(dirfd, path, flags, StatxBasicStats, buffer) == 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
         }
     }
 

@@ -130,7 +130,8 @@ internal static class UnixSectionStore
     }
 
     /// <summary>Removes the temporary files of creations of <paramref name="name"/> whose process died before it
-    /// published the section (Linux: the pid in the file name has no /proc entry).</summary>
+    /// published the section (Linux: the pid in the file name has no /proc entry, and the file is over a minute
+    /// old, in case its creator lives in another pid namespace and is still initializing it).</summary>
     private static void DeleteAbandonedTemporaries(string name)
     {
         if (!System.IO.Directory.Exists("/proc/self"))
@@ -142,7 +143,8 @@ internal static class UnixSectionStore
         foreach (string temporary in System.IO.Directory.EnumerateFiles(Directory, prefix + "*.tmp"))
         {
             string[] parts = Path.GetFileName(temporary).Substring(prefix.Length).Split('.');
-            if (parts.Length == 3 && int.TryParse(parts[0], out int pid) && !System.IO.Directory.Exists($"/proc/{pid}"))
+            if (parts.Length == 3 && int.TryParse(parts[0], out int pid) && !System.IO.Directory.Exists($"/proc/{pid}") &&
+                DateTime.UtcNow - File.GetLastWriteTimeUtc(temporary) > TimeSpan.FromMinutes(1))
             {
                 LibC.Unlink(temporary);
             }

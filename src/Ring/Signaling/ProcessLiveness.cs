@@ -29,7 +29,11 @@ internal static class ProcessLiveness
             }
             catch (ArgumentException)
             {
-                return false;
+                return false; // no such process
+            }
+            catch (Exception)
+            {
+                return true; // cannot tell (access denied, a race): never revoke on a guess
             }
         }
 

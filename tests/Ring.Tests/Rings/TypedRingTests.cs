@@ -70,6 +70,17 @@ public class TypedRingTests
     }
 
     [Fact]
+    public void A_typed_ring_takes_only_messages_of_its_struct_size()
+    {
+        using var name = new TempName("typed-write");
+        using var ring = SharedRing.Create<QuoteV1>(name);
+        using var producer = ring.CreateProducer();
+        Assert.Contains("16 bytes", Assert.Throws<ArgumentException>(() => producer.TryWrite(new byte[3])).Message);
+        Assert.Throws<ArgumentException>(() => producer.TryClaim(17, out _));
+        Assert.True(producer.TryWrite(new byte[16]));
+    }
+
+    [Fact]
     public void Reading_a_message_of_another_size_as_a_struct_fails_and_consumes_nothing()
     {
         using var test = new TestRing("typed-size");

@@ -85,6 +85,8 @@ public class SharedSectionTests
         string alive = $"/dev/shm/.RingIpc.{name.Name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         File.WriteAllBytes(dead, new byte[16]);
         File.WriteAllBytes(alive, new byte[16]);
+        File.SetLastWriteTimeUtc(dead, DateTime.UtcNow.AddMinutes(-2));
+        File.SetLastWriteTimeUtc(alive, DateTime.UtcNow.AddMinutes(-2));
         try
         {
             using (SharedSection.Create(name, 4096))

@@ -43,6 +43,8 @@ public class AbandonedClaimTests
     public void A_revoked_claim_cannot_be_committed_afterwards()
     {
         using var test = new TestRing("revoked", new RingOptions { Capacity = 4096 });
+        test.Consumer.Dispose();
+        using var consumer = test.Ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0)); // blocks, so it revokes, at once
         Assert.True(test.Producer.TryClaim(8, out RingClaim claim, messageType: 3));
 
         // Pretend the claim belongs to a process that does not exist (pids stop below 2^22).
@@ -51,7 +53,7 @@ public class AbandonedClaimTests
             BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize + 4, 4), RecordLayout.ClaimMarker(5_000_000));
         }
 
-        Assert.False(test.Consumer.WaitForData(TimeSpan.FromMilliseconds(200))); // revokes it; nothing to read
+        Assert.False(consumer.WaitForData(TimeSpan.FromMilliseconds(200))); // revokes it; nothing to read
         bool refused = false;
         try
         {
@@ -64,7 +66,33 @@ public class AbandonedClaimTests
 
         Assert.True(refused, "a revoked claim was committed");
         Assert.True(test.Producer.TryWrite(new byte[] { 7 }));
-        Assert.Equal(1, test.Consumer.Read((_, payload) => Assert.Equal(7, payload[0])));
+        Assert.Equal(1, consumer.Read((_, payload) => Assert.Equal(7, payload[0])));
+    }
+
+    [Fact]
+    public void Dead_claims_behind_padding_are_revoked_one_after_another()
+    {
+        using var name = new TempName("revoke-chain");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
+        using var consumer = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
+        using var first = ring.CreateProducer();
+        using var second = ring.CreateProducer();
+        using var live = ring.CreateProducer();
+        Assert.True(first.TryClaim(8, out RingClaim a));
+        Assert.True(second.TryClaim(24, out RingClaim b));
+        Assert.True(live.TryWrite(new byte[] { 5 }, messageType: 2));
+
+        // Both claims now belong to a process that does not exist.
+        using (var section = SharedSection.Open(name))
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize + 4, 4), RecordLayout.ClaimMarker(5_000_000));
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize + 16 + 4, 4), RecordLayout.ClaimMarker(5_000_001));
+        }
+
+        Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(10)), "a dead claim behind a revoked one still blocks the ring");
+        Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((2, 5), (type, (int)payload[0]))));
+        a.Dispose();
+        b.Dispose();
     }
 
     [Fact]

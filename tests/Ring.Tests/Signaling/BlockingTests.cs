@@ -97,7 +97,7 @@ public class BlockingTests
     {
         using var test = new TestRing("cancel-read");
         var (name, ring, producer, consumer) = test;
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cancellation = CancelAfter(TimeSpan.FromMilliseconds(200));
         var clock = Stopwatch.StartNew();
         Assert.ThrowsAny<OperationCanceledException>(() => consumer.WaitForData(TimeSpan.FromSeconds(30), cancellation.Token));
         AssertPrompt(clock.Elapsed, TimeSpan.FromMilliseconds(200));
@@ -114,7 +114,7 @@ public class BlockingTests
         using var test = new TestRing("cancel-write", new RingOptions { Capacity = 4096 });
         var (name, ring, producer, consumer) = test;
         FillUp(producer);
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cancellation = CancelAfter(TimeSpan.FromMilliseconds(200));
         var clock = Stopwatch.StartNew();
         Assert.ThrowsAny<OperationCanceledException>(() => producer.Write(new byte[120], 1, TimeSpan.FromSeconds(30), cancellation.Token));
         AssertPrompt(clock.Elapsed, TimeSpan.FromMilliseconds(200));
@@ -159,6 +159,19 @@ public class BlockingTests
         Assert.Equal("SpinThenYield(5)", WaitStrategy.SpinThenYield(5).ToString());
         Assert.Equal("BusySpin", WaitStrategy.BusySpin.ToString());
         Assert.Throws<ArgumentOutOfRangeException>(() => WaitStrategy.SpinThenBlock(-1));
+    }
+
+    /// <summary>A token cancelled by a dedicated thread: a timer-based one fires late when the test run has
+    /// filled the thread pool with blocked waits, which would measure the test host, not the ring.</summary>
+    internal static CancellationTokenSource CancelAfter(TimeSpan delay)
+    {
+        var source = new CancellationTokenSource();
+        new Thread(() =>
+        {
+            Thread.Sleep(delay);
+            source.Cancel();
+        }) { IsBackground = true }.Start();
+        return source;
     }
 
     internal static WaitStrategy Strategy(string name) => name switch
