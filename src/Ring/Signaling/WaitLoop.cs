@@ -80,7 +80,11 @@ internal struct WaitLoop
             return WaitStep.TimedOut;
         }
 
-        _polls++;
+        if (_polls < int.MaxValue)
+        {
+            _polls++; // saturates: a very long SpinThenYield wait must not wrap back into the spin phase
+        }
+
         if (_strategy.Kind == WaitStrategyKind.BusySpin)
         {
             Thread.SpinWait(4);
