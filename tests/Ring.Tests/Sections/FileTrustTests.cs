@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace RingIpc.Tests.Sections;
@@ -53,6 +54,71 @@ public class FileTrustTests
         using var shared = SharedRing.Open(name);
         Assert.Equal(SectionAccess.OwnerAndGroup, shared.Access);
     }
+
+    [Fact]
+    public async Task A_fifo_planted_beside_a_ring_cannot_hang_Delete()
+    {
+        using var name = new TempName("planted-fifo-delete");
+        using (SharedRing.Create(name))
+        {
+        }
+
+        string fifo = name.Path + "@x";
+        MakeFifo(fifo, "666");
+        try
+        {
+            Task<bool> deleting = Task.Run(() => SharedRing.Delete(name));
+            Assert.True(await deleting.WaitAsync(TimeSpan.FromSeconds(10)), "Delete hangs on a planted FIFO, or found no ring");
+        }
+        finally
+        {
+            ReleaseReaders(fifo);
+        }
+    }
+
+    [Theory]
+    [InlineData("666")]
+    [InlineData("600")]
+    public async Task A_fifo_planted_as_a_role_lock_file_is_refused_without_hanging(string mode)
+    {
+        using var name = new TempName("planted-fifo-lock");
+        using var ring = SharedRing.Create(name);
+        string fifo = name.Path + "@consumer";
+        MakeFifo(fifo, mode);
+        try
+        {
+            Task<RingConsumer> creating = Task.Run(() => ring.CreateConsumer());
+            Exception error = await Assert.ThrowsAnyAsync<Exception>(() => creating.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(error is UnauthorizedAccessException or IOException, $"taking the role of a planted FIFO must fail with a clear error: {error}");
+        }
+        finally
+        {
+            ReleaseReaders(fifo);
+            File.Delete(fifo);
+        }
+    }
+
+    private static void MakeFifo(string path, string mode)
+    {
+        using var mkfifo = Process.Start("mkfifo", new[] { "-m", mode, path })!;
+        Assert.True(mkfifo.WaitForExit(30_000) && mkfifo.ExitCode == 0, "mkfifo failed");
+    }
+
+    /// <summary>Opens the FIFO for writing without blocking, which lets a reader stuck in open() go on.</summary>
+    private static void ReleaseReaders(string fifo)
+    {
+        try
+        {
+            using var writer = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(Open(fifo, 0x801 /* O_WRONLY | O_NONBLOCK */), true), FileAccess.Write);
+        }
+        catch (Exception)
+        {
+            // no reader was waiting
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open")]
+    private static extern IntPtr Open(string path, int flags);
 
     private static void Chown(string owner, string path)
     {
