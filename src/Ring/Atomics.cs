@@ -4,7 +4,9 @@ using System.Threading;
 namespace RingIpc;
 
 /// <summary>
-/// The only place that reads or writes ordered values in shared memory.
+/// The only place that reads or writes ordered values in shared memory: the static accessors, and the typed
+/// shared words <see cref="SharedInt32"/> and <see cref="SharedInt64"/> that name a header field or a record
+/// header once and then expose only the accesses below.
 /// </summary>
 /// <remarks>
 /// <para>Memory-ordering argument. The ring protocol needs exactly four things:</para>
@@ -17,8 +19,9 @@ namespace RingIpc;
 /// <item><b>Untorn 64-bit values</b> in 32-bit processes. An aligned 8-byte load or store is
 /// single-copy atomic on a 64-bit process, so <see cref="Volatile"/> suffices there. In a 32-bit
 /// process a plain <c>long</c> access is two 4-byte accesses and tears (measured in 32-bit Mono,
-/// DESIGN.md §3), so we use <see cref="Interlocked"/>, whose atomicity is documented for 32-bit
-/// runtimes (it is <c>lock cmpxchg8b</c> on x86, and a full fence, stronger than we need).</item>
+/// DESIGN.md §3, and by the 32-bit atomics test, whose plain-read control must tear), so we use
+/// <see cref="Interlocked"/>, whose atomicity is documented for 32-bit runtimes (it is
+/// <c>lock cmpxchg8b</c> on x86, and a full fence, stronger than we need).</item>
 /// <item>A <b>store that is a full fence</b> where the eventcount handshake (DESIGN.md §3) needs
 /// store→load order: a producer stores a committed length and then loads the consumer-waiting flag;
 /// the consumer stores the flag and then re-loads the length. With only release/acquire, each side's
@@ -26,8 +29,10 @@ namespace RingIpc;
 /// other, and the consumer would sleep through the commit. <see cref="Interlocked.Exchange(ref int, int)"/>
 /// (<c>xchg</c>, implicitly locked on x86) is that store and fence in one instruction.</item>
 /// </list>
-/// <para><see cref="IntPtr.Size"/> is a JIT-time constant, so the untaken branch costs nothing.
-/// Every 64-bit field in a section sits at an 8-aligned offset (checked by the layout constants).</para>
+/// <para><see cref="IntPtr.Size"/> is a JIT-time constant, so the untaken branch costs nothing, and the typed
+/// words are one-pointer structs whose methods inline to the same instructions as the static accessors.
+/// Every 64-bit field in a section sits at an 8-aligned offset (the header's offsets are pinned by a test,
+/// records are 8-aligned).</para>
 /// </remarks>
 internal static unsafe class Atomics
 {
@@ -72,4 +77,72 @@ internal static unsafe class Atomics
 
     /// <summary>Release store of a shared 32-bit value.</summary>
     public static void StoreRelease(int* address, int value) => Volatile.Write(ref *address, value);
+}
+
+/// <summary>A 64-bit word in shared memory (a position, a record header), accessed only with the orderings of
+/// <see cref="Atomics"/>: untorn in 32-bit processes too.</summary>
+internal readonly unsafe struct SharedInt64
+{
+    private readonly long* _address;
+
+    public SharedInt64(long* address)
+    {
+        _address = address;
+    }
+
+    public SharedInt64(byte* address)
+    {
+        _address = (long*)address;
+    }
+
+    /// <summary>The word's address.</summary>
+    public long* Address => _address;
+
+    /// <inheritdoc cref="Atomics.LoadAcquire(long*)"/>
+    public long LoadAcquire() => Atomics.LoadAcquire(_address);
+
+    /// <inheritdoc cref="Atomics.StoreRelease(long*, long)"/>
+    public void StoreRelease(long value) => Atomics.StoreRelease(_address, value);
+
+    /// <inheritdoc cref="Atomics.StoreFullFence(long*, long)"/>
+    public void StoreFullFence(long value) => Atomics.StoreFullFence(_address, value);
+
+    /// <inheritdoc cref="Atomics.CompareAndSwap(long*, long, long)"/>
+    public bool CompareAndSwap(long expected, long value) => Atomics.CompareAndSwap(_address, expected, value);
+}
+
+/// <summary>A 32-bit word in shared memory (a flag, a count, a futex sequence, a pid), accessed only with the
+/// orderings of <see cref="Atomics"/>.</summary>
+internal readonly unsafe struct SharedInt32
+{
+    public SharedInt32(int* address)
+    {
+        Address = address;
+    }
+
+    public SharedInt32(byte* address)
+    {
+        Address = (int*)address;
+    }
+
+    /// <summary>The word's address, for the kernel's futex calls.</summary>
+    public int* Address { get; }
+
+    /// <inheritdoc cref="Atomics.LoadAcquire(int*)"/>
+    public int LoadAcquire() => Atomics.LoadAcquire(Address);
+
+    /// <inheritdoc cref="Atomics.StoreRelease(int*, int)"/>
+    public void StoreRelease(int value) => Atomics.StoreRelease(Address, value);
+
+    /// <inheritdoc cref="Atomics.StoreFullFence(int*, int)"/>
+    public void StoreFullFence(int value) => Atomics.StoreFullFence(Address, value);
+
+    /// <inheritdoc cref="Atomics.Exchange(int*, int)"/>
+    public int Exchange(int value) => Atomics.Exchange(Address, value);
+
+    /// <inheritdoc cref="Atomics.Increment(int*)"/>
+    public int Increment() => Atomics.Increment(Address);
+
+    /// <inheritdoc cref="Atomics.Decrement(int*)"/>
+    public int Decrement() => Atomics.Decrement(Address);
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace RingIpc.Interop;
+namespace RingIpc;
 
 /// <summary>
 /// Linux futex calls on 32-bit words in shared memory, through libc's <c>syscall()</c>.

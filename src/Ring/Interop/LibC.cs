@@ -1,16 +1,17 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace RingIpc.Interop;
+namespace RingIpc;
 
 /// <summary>
-/// The few libc calls the Unix section store needs. Every signature uses only <c>int</c> and
-/// strings, whose sizes are the same in 32- and 64-bit processes.
+/// The libc calls of the Unix section store and the named locks. Every signature uses only <c>int</c>,
+/// <c>long</c> and strings, whose sizes are the same in 32- and 64-bit processes.
 /// </summary>
 internal static class LibC
 {
     private const string Library = "libc";
 
+    public const int EINTR = 4;
     public const int ENOENT = 2;
     public const int EACCES = 13;
     public const int EEXIST = 17;
@@ -50,7 +51,7 @@ internal static class LibC
         {
             result = PosixFallocate64(fd, 0, length); // EINTR: a signal (32-bit Mono's GC uses them) interrupted it
         }
-        while (result == 4);
+        while (result == EINTR);
 
         return result == 95 /* EOPNOTSUPP: the file system cannot; the file stays sparse */ ? 0 : result;
     }
@@ -67,8 +68,14 @@ internal static class LibC
     [DllImport(Library, EntryPoint = "getpid")]
     public static extern int GetPid();
 
+    [DllImport(Library, EntryPoint = "geteuid")]
+    public static extern uint GetEUid();
+
     /// <summary>errno of the last call above.</summary>
     public static int LastError() => Marshal.GetLastWin32Error();
+
+    /// <summary>ESRCH, returned by <c>kill</c> for a process that does not exist.</summary>
+    public const int ESRCH = 3;
 
     /// <summary>ELOOP, returned by <c>open</c> with <c>O_NOFOLLOW</c> on a symbolic link.</summary>
     public static int ELOOP => RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? 62 : 40;
@@ -81,6 +88,7 @@ internal static class LibC
     public static class OpenFlags
     {
         private static readonly bool Mac = RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+
         /// <summary>arm, arm64 and ppc64le define O_NOFOLLOW (and O_DIRECTORY) differently from the generic
         /// Linux values that x86, x86-64, riscv64, loongarch64 and s390x use.</summary>
         private static readonly bool LinuxArm = !Mac &&
@@ -96,5 +104,9 @@ internal static class LibC
         public static readonly int Exclusive = Mac ? 0x800 : 0x80;
         public static readonly int NoFollow = Mac ? 0x100 : LinuxArm ? 0x8000 : 0x20000;
         public static readonly int CloseOnExec = Mac ? 0x1000000 : 0x80000;
+
+        /// <summary>O_NONBLOCK: opening a FIFO planted under a file's name returns at once instead of waiting
+        /// for a writer (the same value on every Linux architecture).</summary>
+        public static readonly int NonBlocking = Mac ? 0x4 : 0x800;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using RingIpc.Rings;
 
 namespace RingIpc;
 

@@ -1,15 +1,19 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using RingIpc.Signaling;
 
 namespace RingIpc;
 
 /// <summary>The asynchronous waits of <see cref="RingConsumer"/> (not an unsafe context: it awaits).</summary>
 public sealed partial class RingConsumer
 {
+    /// <summary>Set while a <see cref="WaitToReadAsync"/> waits on the background thread; the consumer refuses other
+    /// reads and waits meanwhile.</summary>
+    private bool _asyncWaitPending;
+
     /// <summary>Completes when a message is ready to read, without blocking a thread: one background thread
-    /// waits for every consumer of the process. Completes synchronously, allocating nothing, if a message is ready.</summary>
+    /// waits for every consumer of the process. Completes synchronously, allocating nothing, if a message is ready.
+    /// Padding it steps over is released to the producers.</summary>
     /// <param name="cancellationToken">Cancels the wait; the ring stays usable.</param>
     /// <returns><c>true</c> when a message is ready.</returns>
     /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
@@ -17,24 +21,23 @@ public sealed partial class RingConsumer
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        ThrowIfMessagePending();
+        ThrowIfBusy();
         if (cancellationToken.IsCancellationRequested)
         {
             return new ValueTask<bool>(Task.FromCanceled<bool>(cancellationToken));
         }
 
-        return HasMessage()
-            ? new ValueTask<bool>(true)
-            : new ValueTask<bool>(AsyncDataWaiter.Instance.WaitAsync(this, _ring, cancellationToken));
+        return HasMessageInCall() ? new ValueTask<bool>(true) : new ValueTask<bool>(WaitOnBackgroundThreadAsync(cancellationToken));
     }
 
     /// <summary>Waits without blocking a thread until data is ready, then reads like <see cref="Read(RingMessageHandler, int)"/>.</summary>
     /// <returns>How many messages were handled (at least 1).</returns>
-    /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
+    /// <exception cref="OperationCanceledException">The wait was cancelled (checked first: nothing is consumed then).</exception>
     public async ValueTask<int> ReadAsync(RingMessageHandler handler, int maxMessages = int.MaxValue, CancellationToken cancellationToken = default)
     {
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int count = Read(handler, maxMessages);
             if (count > 0)
             {
@@ -42,6 +45,37 @@ public sealed partial class RingConsumer
             }
 
             await WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool HasMessageInCall()
+    {
+        using EndpointLifetime.Call call = _lifetime.Enter();
+        return HasMessage();
+    }
+
+    /// <summary>Registers with the background waiter until the head holds a record (a message, or padding to
+    /// release here, on the caller's flow: the waiter itself never moves the head), then checks again.</summary>
+    private async Task<bool> WaitOnBackgroundThreadAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _asyncWaitPending, true);
+        try
+        {
+            while (true)
+            {
+                await AsyncDataWaiter.Instance.WaitAsync(this, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _asyncWaitPending, false);
+                if (HasMessageInCall())
+                {
+                    return true;
+                }
+
+                Volatile.Write(ref _asyncWaitPending, true);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _asyncWaitPending, false);
         }
     }
 }

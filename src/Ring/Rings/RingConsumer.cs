@@ -1,7 +1,5 @@
 using System;
 using System.Threading;
-using RingIpc.Signaling;
-using static RingIpc.Rings.RecordLayout;
 
 namespace RingIpc;
 
@@ -12,23 +10,23 @@ namespace RingIpc;
 /// consumer's <see cref="WaitStrategy"/>.
 /// </summary>
 /// <remarks>
-/// A ring has one consumer at a time, and one instance is for one thread. Every record read from shared
-/// memory is validated before use: a corrupt or hostile producer causes a <see cref="RingFormatException"/>,
-/// never a read outside the ring.
+/// A ring has one consumer at a time, and one instance is for one thread; only <see cref="Dispose"/> may come from
+/// another thread, to end a blocked wait or a batch. Every record read from shared memory is validated before use:
+/// a corrupt or hostile producer causes a <see cref="RingFormatException"/>, never a read outside the ring. A
+/// payload read in place can still change under the reader if a hostile process writes the ring: copy it before
+/// validating it.
 /// </remarks>
 public sealed unsafe partial class RingConsumer : IDisposable
 {
     private const long NoPendingMessage = -1;
 
     private readonly SharedRing _ring;
-    private readonly byte* _data;
-    private readonly long* _head;
+    private readonly RecordCursor _records;
+    private readonly SharedInt64 _head;
     private readonly int _capacity;
-    private readonly int _mask;
-    private readonly int _maxRecordLength;
     private readonly RingSignals _signals;
-    private readonly WaitStrategy _waitStrategy;
     private readonly RoleLock _role;
+    private readonly EndpointLifetime _lifetime;
 
     /// <summary>The head position; only this consumer moves it.</summary>
     private long _ownHead;
@@ -38,103 +36,71 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
     private int _pendingLength;
     private bool _inBatch;
-    private bool _disposed;
+    private bool _mappingReleased;
 
     internal RingConsumer(SharedRing ring, WaitStrategy waitStrategy, RoleLock role)
     {
         _ring = ring;
         _signals = ring.Signals;
-        _waitStrategy = waitStrategy;
+        WaitStrategy = waitStrategy;
         _role = role;
-        _data = ring.Data;
-        _head = (long*)(ring.Header + Rings.RingHeaderLayout.HeadOffset);
+        _records = ring.Records;
+        _head = ring.Header.Head;
         _capacity = ring.Capacity;
-        _mask = ring.Capacity - 1;
-        _maxRecordLength = MaxRecordLength(ring.Capacity);
-        _ownHead = Atomics.LoadAcquire(_head);
-        if (_ownHead < 0 || (_ownHead & (Alignment - 1)) != 0)
-        {
-            throw new RingFormatException("head position", _ownHead.ToString(), "a non-negative multiple of 8");
-        }
+        _ownHead = _head.LoadAcquire();
+        RingHeader.ValidatePosition("head position", _ownHead);
+        _lifetime = new EndpointLifetime($"consumer of ring '{ring.Name}'", ReleaseHeld);
 
         // Keeps the ring mapped while this consumer may touch it, even if the SharedRing is disposed meanwhile.
         ring.Section.AddReference();
     }
 
     /// <summary>How blocking reads wait for data.</summary>
-    public WaitStrategy WaitStrategy => _waitStrategy;
+    public WaitStrategy WaitStrategy { get; }
 
     /// <summary>Diagnostics: how many wake-up syscalls this consumer made for sleeping producers. It stays 0
     /// while no producer waits for space.</summary>
     public long WakeCalls { get; private set; }
 
-    /// <summary>Waits until a message is ready to read, or <paramref name="timeout"/> passes.</summary>
+    /// <summary>How this consumer's waits for data went (diagnostics for tests and tooling).</summary>
+    internal WaitCounters Waits { get; } = new();
+
+    /// <summary>Whether the consumer or its ring was disposed.</summary>
+    internal bool IsDisposed => _lifetime.IsDisposed || _ring.IsDisposed;
+
+    internal SharedRing Ring => _ring;
+
+    /// <summary>Waits until a message is ready to read, or <paramref name="timeout"/> passes. Padding it steps over
+    /// on the way (aborted claims, wrap padding) is released to the producers.</summary>
     /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> to only check,
     /// <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
     /// <param name="cancellationToken">Cancels the wait; the ring stays usable.</param>
     /// <returns><c>true</c> if a message is ready, <c>false</c> if the timeout passed first.</returns>
     /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The consumer or its ring was disposed, also while this call waited.</exception>
     public bool WaitForData(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         WaitLoop.ValidateTimeout(timeout);
         ThrowIfDisposed();
-        ThrowIfMessagePending();
+        ThrowIfBusy();
         cancellationToken.ThrowIfCancellationRequested();
+        using EndpointLifetime.Call call = _lifetime.Enter();
         if (HasMessage())
         {
             return true;
         }
 
-        var wait = new WaitLoop(_waitStrategy, timeout);
-        while (true)
-        {
-            switch (wait.Next(cancellationToken))
-            {
-                case WaitStep.Poll:
-                    break;
-
-                case WaitStep.Block:
-                    if (RecoverAbandonedClaim())
-                    {
-                        break;
-                    }
-
-                    // Held across the sleep: another thread may dispose this consumer and its ring meanwhile.
-                    _ring.Section.AddReference();
-                    int observed = _signals.BeginConsumerWait();
-                    try
-                    {
-                        // Re-check after announcing the wait: a producer may have committed just before.
-                        if (!HasMessage())
-                        {
-                            _signals.Data.Wait(observed, wait.SleepMs, cancellationToken);
-                        }
-                    }
-                    finally
-                    {
-                        _signals.EndConsumerWait();
-                        _ring.Section.ReleaseReference();
-                    }
-
-                    ThrowIfDisposed(); // disposed by another thread meanwhile
-                    break;
-
-                default:
-                    return HasMessage();
-            }
-
-            if (HasMessage())
-            {
-                return true;
-            }
-        }
+        var loop = new WaitLoop(WaitStrategy, timeout, Waits);
+        var wait = new DataWait(this);
+        return RingSleep.Until(ref wait, ref loop, cancellationToken);
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> for data, then reads like <see cref="Read(RingMessageHandler, int)"/>.</summary>
     /// <returns>How many messages were handled: 0 if the timeout passed with the ring empty.</returns>
-    /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
+    /// <exception cref="OperationCanceledException">The wait was cancelled (checked first: nothing is consumed then).</exception>
     public int Read(RingMessageHandler handler, int maxMessages, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         int count = Read(handler, maxMessages);
         if (count > 0 || !WaitForData(timeout, cancellationToken))
         {
@@ -144,11 +110,9 @@ public sealed unsafe partial class RingConsumer : IDisposable
         return Read(handler, maxMessages);
     }
 
-    /// <summary>Whether the consumer or its ring was disposed.</summary>
-    internal bool IsDisposed => _disposed || _ring.IsDisposed;
-
     /// <summary>Takes the next message, if there is one. Dispose it (or use <c>using</c>) once done with its
-    /// payload: until then its space is not released and the next read throws.</summary>
+    /// payload: until then its space is not released and the next read throws. The ring stays mapped for it
+    /// even if the consumer and the ring are disposed first (it is then not released, and a successor reads it again).</summary>
     /// <param name="message">The message, valid until disposed.</param>
     /// <returns><c>false</c> if no committed message is waiting.</returns>
     /// <exception cref="InvalidOperationException">The previous message was not disposed yet.</exception>
@@ -156,29 +120,18 @@ public sealed unsafe partial class RingConsumer : IDisposable
     public bool TryRead(out RingMessage message)
     {
         ThrowIfDisposed();
-        ThrowIfMessagePending();
-        while (true)
+        ThrowIfBusy();
+        Record record = NextReleasingPadding();
+        if (record.State != RecordState.Message)
         {
-            int index = (int)(_ownHead & _mask);
-            int length = Atomics.LoadAcquire((int*)(_data + index + LengthOffset));
-            if (length <= 0)
-            {
-                message = default;
-                return false;
-            }
-
-            int type = ValidateRecord(index, length);
-            if (type == PaddingType)
-            {
-                Consume(_ownHead, _ownHead + Align(length));
-                continue;
-            }
-
-            _pendingPosition = _ownHead;
-            _pendingLength = Align(length);
-            message = new RingMessage(this, _ownHead, type, new ReadOnlySpan<byte>(_data + index + HeaderLength, length - HeaderLength));
-            return true;
+            message = default;
+            return false;
         }
+
+        _pendingPosition = record.Position;
+        _pendingLength = record.Occupied;
+        message = new RingMessage(this, record.Position, record.Type, _records.PayloadOf(record));
+        return true;
     }
 
     /// <summary>Copies the next message out as a <typeparamref name="T"/>, if there is one.</summary>
@@ -214,7 +167,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// and then releases their space at once (one head update per batch).
     /// </summary>
     /// <param name="handler">Called once per message; the payload is valid only during the call. If it
-    /// throws, the messages handed to it so far, the failing one included, count as consumed.</param>
+    /// throws, the messages handed to it so far, the failing one included, count as consumed. If it (or another
+    /// thread) disposes the consumer or the ring, the batch stops after that call and consumes what it handed out.</param>
     /// <param name="maxMessages">The most messages to handle in this call; at least 1.</param>
     /// <returns>How many messages were handled (0 if the ring is empty).</returns>
     public int Read(RingMessageHandler handler, int maxMessages = int.MaxValue)
@@ -230,29 +184,30 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
 
         ThrowIfDisposed();
-        ThrowIfMessagePending();
+        ThrowIfBusy();
+        using EndpointLifetime.Call call = _lifetime.Enter();
         long start = _ownHead;
         long position = start;
+        long limit = start + _capacity; // one lap: the bytes at [start, ...) are zeroed only when the batch ends
         int count = 0;
-        _inBatch = true; // a handler that reads again would see the batch's messages twice
+        _inBatch = true;
         try
         {
-            // Stop after one lap: the bytes at [start, ...) are zeroed only when the batch ends.
-            while (count < maxMessages && position - start < _capacity)
+            while (count < maxMessages)
             {
-                int index = (int)(position & _mask);
-                int length = Atomics.LoadAcquire((int*)(_data + index + LengthOffset));
-                if (length <= 0)
+                Record record = _records.Next(position, limit);
+                position = record.Position;
+                if (record.State != RecordState.Message)
                 {
                     break;
                 }
 
-                int type = ValidateRecord(index, length);
-                position += Align(length);
-                if (type != PaddingType)
+                position += record.Occupied;
+                count++;
+                handler(record.Type, _records.PayloadOf(record));
+                if (IsDisposed)
                 {
-                    count++;
-                    handler(type, new ReadOnlySpan<byte>(_data + index + HeaderLength, length - HeaderLength));
+                    break; // disposed by the handler or by another thread: hand out nothing more
                 }
             }
         }
@@ -261,107 +216,69 @@ public sealed unsafe partial class RingConsumer : IDisposable
             _inBatch = false;
             if (position != start)
             {
-                Consume(start, position);
+                Consume(start, position); // the role is still ours until this call ends
             }
         }
 
         return count;
     }
 
-    /// <summary>Detaches the consumer and gives up the consumer role. A message not yet disposed stays unreleased.</summary>
+    /// <summary>Detaches the consumer and gives up the consumer role — at once, or, if another thread is in a
+    /// blocking wait or a batch of this consumer, as soon as that call has ended. A message not yet disposed stays
+    /// unreleased (and mapped until it is disposed).</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (_lifetime.Dispose())
         {
-            return;
+            AsyncDataWaiter.NotifyIfRunning();
         }
-
-        _disposed = true;
-        _role.Dispose();
-        AsyncDataWaiter.NotifyIfRunning();
-        _ring.Section.ReleaseReference();
     }
 
-    /// <summary>
-    /// If the first record past any padding is a claim whose producer process no longer exists, turns it into padding (one
-    /// compare-and-swap of its header, which a late commit would also need) so that the ring moves on.
-    /// Called by waits that are about to sleep: a consumer that only polls with <c>TryRead</c> never revokes.
-    /// </summary>
-    /// <returns>Whether a claim was revoked.</returns>
-    internal bool RecoverAbandonedClaim()
+    /// <summary>Whether a committed message waits at the head; releases the padding in front of it.</summary>
+    internal bool HasMessage() => NextReleasingPadding().State == RecordState.Message;
+
+    /// <summary>Turns every claim at the head (behind padding) whose producer process died into padding.</summary>
+    internal void RevokeDeadClaims() => RevokeDeadClaims(_records, _ownHead);
+
+    /// <summary>Revokes dead claims from <paramref name="head"/> on, one lap at most; reads nothing but headers.</summary>
+    internal static void RevokeDeadClaims(in RecordCursor records, long head)
     {
-        // Look past padding (wrap padding, aborted or revoked claims) to the first record that is not padding.
-        for (long position = _ownHead; position - _ownHead < _capacity;)
+        long limit = head + records.Capacity;
+        Record record = records.Next(head, limit);
+        while (record.State == RecordState.Claimed && ClaimMarkers.TryRevoke(record, records))
         {
-            int index = (int)(position & _mask);
-            long header = Atomics.LoadAcquire((long*)(_data + index));
-            int length = (int)header;
-            if (length > 0)
-            {
-                if (ValidateRecord(index, length) != PaddingType)
-                {
-                    return false; // a message is ready
-                }
-
-                position += Align(length);
-                continue;
-            }
-
-            int marker = (int)(header >> 32);
-            if (length == 0 || marker >= PaddingType)
-            {
-                return false; // not claimed yet, or a claim without an owner mark
-            }
-
-            int recordLength = -length;
-            if (recordLength < HeaderLength || recordLength > _maxRecordLength || recordLength > _capacity - index)
-            {
-                throw new RingFormatException("claimed record length", $"{recordLength} at index {index}",
-                    $"{HeaderLength} to {Math.Min(_maxRecordLength, _capacity - index)}");
-            }
-
-            return !ProcessLiveness.IsAlive(ClaimOwner(marker)) &&
-                   Atomics.CompareAndSwap((long*)(_data + index), header, Header(recordLength, PaddingType));
+            record = records.Next(record.Position, limit);
         }
-
-        return false;
-    }
-
-    /// <summary>Whether a committed message waits at the head, looking past padding without consuming it.
-    /// Reads only; validates every record it steps over.</summary>
-    internal bool HasMessage()
-    {
-        long position = _ownHead;
-        while (position - _ownHead < _capacity)
-        {
-            int index = (int)(position & _mask);
-            int length = Atomics.LoadAcquire((int*)(_data + index + LengthOffset));
-            if (length <= 0)
-            {
-                return false;
-            }
-
-            if (ValidateRecord(index, length) != PaddingType)
-            {
-                return true;
-            }
-
-            position += Align(length);
-        }
-
-        return false;
     }
 
     /// <summary>Releases the message at <paramref name="position"/> if it is the one pending.</summary>
     internal void Release(long position)
     {
-        if (position != _pendingPosition || _disposed || _ring.IsDisposed)
+        if (position != _pendingPosition)
         {
             return;
         }
 
         _pendingPosition = NoPendingMessage;
+        if (_lifetime.IsDisposed)
+        {
+            ReleaseMappingIfDone(); // the role is given up: a successor reads the message again
+            return;
+        }
+
         Consume(position, position + _pendingLength);
+    }
+
+    /// <summary>The first record at the head that is not padding, after releasing the padding before it.</summary>
+    private Record NextReleasingPadding()
+    {
+        Record record = _records.Next(_ownHead, _ownHead + _capacity);
+        if (record.Position != _ownHead)
+        {
+            Consume(_ownHead, record.Position);
+        }
+
+        return record;
     }
 
     /// <summary>Zeroes [from, to) and then moves the head to <paramref name="to"/> with release: a producer
@@ -369,49 +286,33 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// also a full fence, for the handshake with producers waiting for space (<see cref="RingSignals"/>).</summary>
     private void Consume(long from, long to)
     {
-        int fromIndex = (int)(from & _mask);
-        long length = to - from;
-        int firstPart = (int)Math.Min(length, _capacity - fromIndex);
-        new Span<byte>(_data + fromIndex, firstPart).Clear();
-        new Span<byte>(_data, (int)(length - firstPart)).Clear();
+        _records.Clear(from, to);
         _ownHead = to;
-        Atomics.StoreFullFence(_head, to);
+        _head.StoreFullFence(to);
         if (_signals.WakeProducersIfWaiting())
         {
             WakeCalls++;
         }
     }
 
-    /// <summary>Checks a committed record's length and type, read from shared memory, before anything uses them.</summary>
-    /// <returns>The record's type.</returns>
-    private int ValidateRecord(int index, int length)
+    /// <summary>Releases what the consumer holds once it is disposed and no call is under way: the role now, the
+    /// mapping once no message is pending.</summary>
+    private void ReleaseHeld()
     {
-        if (length < HeaderLength || length > _capacity - index)
-        {
-            throw new RingFormatException("record length", $"{length} at index {index}",
-                $"{HeaderLength} to {_capacity - index} (a record never crosses the end of the data area)");
-        }
-
-        int type = *(int*)(_data + index + TypeOffset);
-        if (type == PaddingType)
-        {
-            return type;
-        }
-
-        if (type < 0)
-        {
-            throw new RingFormatException("record type", $"{type} at index {index}", "a non-negative message type or -1 (padding)");
-        }
-
-        if (length > _maxRecordLength)
-        {
-            throw new RingFormatException("record length", $"{length} at index {index}", $"at most {_maxRecordLength} (capacity / 8)");
-        }
-
-        return type;
+        _role.Dispose();
+        ReleaseMappingIfDone();
     }
 
-    private void ThrowIfMessagePending()
+    private void ReleaseMappingIfDone()
+    {
+        if (_lifetime.IsReleased && _pendingPosition == NoPendingMessage && !_mappingReleased)
+        {
+            _mappingReleased = true;
+            _ring.Section.ReleaseReference();
+        }
+    }
+
+    private void ThrowIfBusy()
     {
         if (_pendingPosition != NoPendingMessage)
         {
@@ -422,13 +323,37 @@ public sealed unsafe partial class RingConsumer : IDisposable
         {
             throw new InvalidOperationException("A handler of Read must not read from the same consumer.");
         }
+
+        if (Volatile.Read(ref _asyncWaitPending))
+        {
+            throw new InvalidOperationException("An asynchronous wait of this consumer is pending: await it before reading or waiting again.");
+        }
     }
 
     private void ThrowIfDisposed()
     {
-        if (_disposed || _ring.IsDisposed)
+        if (IsDisposed)
         {
-            throw new ObjectDisposedException(nameof(RingConsumer), $"The consumer of ring '{_ring.Name}' was disposed.");
+            throw _lifetime.ObjectDisposed();
         }
+    }
+
+    /// <summary>A blocking read's wait: for a message at the head, on the ring's "data" side.</summary>
+    private readonly struct DataWait(RingConsumer consumer) : IBlockingWait
+    {
+        public int Count => 1;
+
+        public WaitCounters Counters => consumer.Waits;
+
+        public WaitSide SideOf(int index) => consumer._signals.Data;
+
+        public bool IsMet(int index) => consumer.HasMessage();
+
+        public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken) =>
+            consumer._signals.Data.Event.Wait(observed[0], timeoutMs, cancellationToken);
+
+        public void ThrowIfDisposed() => consumer.ThrowIfDisposed();
+
+        public void BeforeSleep() => consumer.RevokeDeadClaims();
     }
 }

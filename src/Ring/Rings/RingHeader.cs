@@ -1,12 +1,74 @@
 using System;
-using static RingIpc.Rings.RingHeaderLayout;
 
-namespace RingIpc.Rings;
+namespace RingIpc;
 
-/// <summary>Writes a new ring header and validates an existing one; nothing else reads the header's
-/// configuration fields.</summary>
-internal static unsafe class RingHeader
+/// <summary>
+/// The ring header (format v1, laid out by <see cref="RingHeaderFields"/>): its constants, how a new one is
+/// written, how an existing one is validated, and a typed view of the words that change while the ring runs.
+/// Nothing else reads the header.
+/// </summary>
+internal readonly unsafe struct RingHeader
 {
+    /// <summary>"RINGIPC1" read as a little-endian 64-bit integer.</summary>
+    public const ulong Magic = 0x3143_5049_474E_4952;
+
+    /// <summary>The format version this code reads and writes.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The header's size; the data area starts here.</summary>
+    public const int Size = RingHeaderFields.Size;
+
+    /// <summary><see cref="RingHeaderFields.InitState"/>: every other header field is written and valid.</summary>
+    public const int InitStateReady = 2;
+
+    /// <summary><see cref="RingHeaderFields.Flags"/> bit: the ring's files are open to the owner's group (mode 0660).</summary>
+    public const int FlagGroupAccess = 1;
+
+    /// <summary>The smallest data area.</summary>
+    public const int MinCapacity = 4096;
+
+    /// <summary>The largest data area (1 GiB).</summary>
+    public const int MaxCapacity = 1 << 30;
+
+    /// <summary>Positions stay below 2^62: far beyond what a ring moves in centuries, and far from overflow.</summary>
+    public const long MaxPosition = 1L << 62;
+
+    private readonly byte* _base;
+
+    public RingHeader(byte* header)
+    {
+        _base = header;
+    }
+
+    /// <summary>The claim position: the end of the last record reserved by a producer.</summary>
+    public SharedInt64 Tail => new(_base + RingHeaderFields.Offsets.Tail);
+
+    /// <summary>The consumer's position: everything before it is consumed and zeroed.</summary>
+    public SharedInt64 Head => new(_base + RingHeaderFields.Offsets.Head);
+
+    /// <summary>Advanced by a producer that wakes the consumer (the "data" event's word).</summary>
+    public SharedInt32 DataSequence => new(_base + RingHeaderFields.Offsets.DataSequence);
+
+    /// <summary>1 while the consumer is about to sleep or asleep waiting for data.</summary>
+    public SharedInt32 ConsumerWaiting => new(_base + RingHeaderFields.Offsets.ConsumerWaiting);
+
+    /// <summary>Advanced by the consumer when it wakes producers (the "space" event's word).</summary>
+    public SharedInt32 SpaceSequence => new(_base + RingHeaderFields.Offsets.SpaceSequence);
+
+    /// <summary>How many producers are about to sleep or asleep waiting for space.</summary>
+    public SharedInt32 ProducersWaiting => new(_base + RingHeaderFields.Offsets.ProducersWaiting);
+
+    /// <summary>The pid of the process that holds the consumer role (0 = none).</summary>
+    public SharedInt32 ConsumerPid => new(_base + RingHeaderFields.Offsets.ConsumerPid);
+
+    /// <summary>The pid of the process that holds the producer role of an SPSC ring (0 = none).</summary>
+    public SharedInt32 ProducerPid => new(_base + RingHeaderFields.Offsets.ProducerPid);
+
+    /// <summary>The first byte of the data area.</summary>
+    public byte* Data => _base + Size;
+
+    private ref RingHeaderFields Fields => ref *(RingHeaderFields*)_base;
+
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="capacity"/> is a power of two in range.</summary>
     public static void ValidateCapacityArgument(int capacity)
     {
@@ -18,56 +80,61 @@ internal static unsafe class RingHeader
     }
 
     /// <summary>The section length for a ring of <paramref name="capacity"/> bytes.</summary>
-    public static long SectionLength(int capacity) => (long)HeaderSize + capacity;
-
-    /// <summary>Writes a complete header into a zero-filled section; "ready" is stored last, with release.</summary>
-    public static void Initialize(byte* header, RingGeometry geometry)
-    {
-        ref RingHeaderFields fields = ref *(RingHeaderFields*)header;
-        fields.Magic = Magic;
-        fields.FormatVersion = FormatVersion;
-        fields.Kind = (int)geometry.Kind;
-        fields.Capacity = geometry.Capacity;
-        fields.MaxRecordLength = RecordLayout.MaxRecordLength(geometry.Capacity);
-        fields.HeaderSize = HeaderSize;
-        fields.MessageFingerprint = geometry.MessageFingerprint;
-        fields.MessageSize = geometry.MessageSize;
-        fields.CreatorPid = CurrentProcessId();
-        fields.Flags = geometry.Access == SectionAccess.OwnerAndGroup ? FlagGroupAccess : 0;
-        fields.CreationTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        Atomics.StoreRelease((int*)(header + InitStateOffset), InitStateReady);
-    }
+    public static long SectionLength(int capacity) => (long)Size + capacity;
 
     /// <summary>Checks a section's length before it is mapped.</summary>
     public static void ValidateSectionLength(long length)
     {
-        if (length < HeaderSize + MinCapacity || length > (long)HeaderSize + MaxCapacity)
+        if (length < Size + MinCapacity || length > (long)Size + MaxCapacity)
         {
             throw new RingFormatException("section length", $"{length} bytes",
-                $"{HeaderSize} (header) plus a capacity from {MinCapacity} to {MaxCapacity}");
+                $"{Size} (header) plus a capacity from {MinCapacity} to {MaxCapacity}");
         }
     }
 
-    /// <summary>Validates every configuration field of a mapped header of a section of <paramref name="sectionLength"/> bytes.</summary>
-    /// <returns>What the header says about the ring.</returns>
-    public static RingGeometry Validate(byte* header, long sectionLength)
+    /// <summary>Writes a complete header into a zero-filled section; "ready" is stored last, with release.</summary>
+    public void Initialize(in RingDescription ring)
     {
-        // "Ready" is stored last, with release, by the creator: acquire it before reading anything else.
-        int initState = Atomics.LoadAcquire((int*)(header + InitStateOffset));
-        ref RingHeaderFields fields = ref *(RingHeaderFields*)header;
-        if (fields.Magic != Magic)
+        ref RingHeaderFields fields = ref Fields;
+        fields.Magic = Magic;
+        fields.FormatVersion = FormatVersion;
+        fields.Kind = (int)ring.Kind;
+        fields.Capacity = ring.Capacity;
+        fields.MaxRecordLength = ring.MaxRecordLength;
+        fields.HeaderSize = Size;
+        fields.MessageFingerprint = ring.MessageFingerprint;
+        fields.MessageSize = ring.MessageSize;
+        fields.CreatorPid = CurrentProcess.Id;
+        fields.Flags = ring.Access == SectionAccess.OwnerAndGroup ? FlagGroupAccess : 0;
+        fields.CreationTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Head.StoreRelease(ring.InitialPosition);
+        Tail.StoreRelease(ring.InitialPosition);
+        new SharedInt32(_base + RingHeaderFields.Offsets.InitState).StoreRelease(InitStateReady);
+    }
+
+    /// <summary>Validates every configuration field of the header of a section of <paramref name="sectionLength"/> bytes.</summary>
+    /// <returns>What the header says about the ring.</returns>
+    /// <exception cref="RingFormatException">A field has a value the format does not allow.</exception>
+    public RingDescription Validate(long sectionLength)
+    {
+        // "Ready" is stored last, with release, by the creator: acquire it before reading anything else, and
+        // report a half-made header as such rather than by the first field it has not written yet.
+        int initState = new SharedInt32(_base + RingHeaderFields.Offsets.InitState).LoadAcquire();
+        ref RingHeaderFields fields = ref Fields;
+        bool halfMade = initState != InitStateReady && (fields.Magic == Magic || fields.Magic == 0);
+        if (fields.Magic != Magic && !halfMade)
         {
             throw new RingFormatException("magic", $"0x{fields.Magic:X16}", $"0x{Magic:X16} (\"RINGIPC1\")");
+        }
+
+        if (initState != InitStateReady)
+        {
+            throw new RingFormatException("init state", initState.ToString(), $"{InitStateReady} (ready): its creator has not finished initializing it, or died doing so");
         }
 
         if (fields.FormatVersion != FormatVersion)
         {
             throw new RingFormatException("format version", fields.FormatVersion.ToString(), FormatVersion.ToString());
-        }
-
-        if (initState != InitStateReady)
-        {
-            throw new RingFormatException("init state", initState.ToString(), $"{InitStateReady} (ready)");
         }
 
         int kind = fields.Kind;
@@ -76,7 +143,7 @@ internal static unsafe class RingHeader
             throw new RingFormatException("kind", kind.ToString(), $"{(int)RingKind.Spsc} (SPSC) or {(int)RingKind.Mpsc} (MPSC)");
         }
 
-        long capacity = Atomics.LoadAcquire((long*)(header + CapacityOffset)); // untorn in a 32-bit process
+        long capacity = new SharedInt64(_base + RingHeaderFields.Offsets.Capacity).LoadAcquire(); // untorn in a 32-bit process
         if (capacity > int.MaxValue || !IsValidCapacity((int)capacity))
         {
             throw new RingFormatException("capacity", capacity.ToString(), $"a power of two from {MinCapacity} to {MaxCapacity}");
@@ -85,12 +152,12 @@ internal static unsafe class RingHeader
         if (SectionLength((int)capacity) != sectionLength)
         {
             throw new RingFormatException("capacity", capacity.ToString(),
-                $"{sectionLength - HeaderSize}, the section's length {sectionLength} less the {HeaderSize}-byte header");
+                $"{sectionLength - Size}, the section's length {sectionLength} less the {Size}-byte header");
         }
 
-        if (fields.HeaderSize != HeaderSize)
+        if (fields.HeaderSize != Size)
         {
-            throw new RingFormatException("header size", fields.HeaderSize.ToString(), HeaderSize.ToString());
+            throw new RingFormatException("header size", fields.HeaderSize.ToString(), Size.ToString());
         }
 
         int maxRecordLength = RecordLayout.MaxRecordLength((int)capacity);
@@ -100,24 +167,41 @@ internal static unsafe class RingHeader
         }
 
         int messageSize = fields.MessageSize;
-        ulong fingerprint = Atomics.LoadAcquire((long*)(header + FingerprintOffset)) is var raw ? (ulong)raw : 0;
-        if (messageSize < 0 || messageSize > maxRecordLength - RecordLayout.HeaderLength || (messageSize == 0) != (fingerprint == 0))
+        ulong fingerprint = (ulong)new SharedInt64(_base + RingHeaderFields.Offsets.MessageFingerprint).LoadAcquire();
+        int maxMessageLength = RecordLayout.MaxMessageLength((int)capacity);
+        if (messageSize < 0 || messageSize > maxMessageLength || (messageSize == 0) != (fingerprint == 0))
         {
             throw new RingFormatException("message size", messageSize.ToString(),
-                $"0 for an untyped ring (fingerprint 0), else 1 to {maxRecordLength - RecordLayout.HeaderLength} with a fingerprint");
+                $"0 for an untyped ring (fingerprint 0), else 1 to {maxMessageLength} with a fingerprint");
         }
 
         SectionAccess access = (fields.Flags & FlagGroupAccess) != 0 ? SectionAccess.OwnerAndGroup : SectionAccess.Owner;
-        return new RingGeometry((RingKind)kind, (int)capacity, access, fingerprint, messageSize);
+        string typeName = fingerprint == 0 ? RingDescription.UntypedName : $"the struct with fingerprint 0x{fingerprint:X16}";
+        return new RingDescription((RingKind)kind, (int)capacity, access, typeName, fingerprint, messageSize);
+    }
+
+    /// <summary>Validates a pair of positions read from the header: 8-aligned, non-negative, below
+    /// <see cref="MaxPosition"/>, and at most a capacity apart with the tail not behind the head.</summary>
+    /// <exception cref="RingFormatException">The positions are corrupt.</exception>
+    public static void ValidatePositions(long head, long tail, int capacity)
+    {
+        if (head < 0 || head > MaxPosition || tail - head < 0 || tail - head > capacity || ((tail | head) & (RecordLayout.Alignment - 1)) != 0)
+        {
+            throw new RingFormatException("head/tail positions", $"head {head}, tail {tail}",
+                $"8-aligned positions from 0 to 2^62 with 0 <= tail - head <= {capacity}");
+        }
+    }
+
+    /// <summary>Validates one position read from the header: 8-aligned, from 0 to <see cref="MaxPosition"/>.</summary>
+    /// <exception cref="RingFormatException">It is corrupt; <paramref name="field"/> names it.</exception>
+    public static void ValidatePosition(string field, long position)
+    {
+        if (position < 0 || position > MaxPosition || (position & (RecordLayout.Alignment - 1)) != 0)
+        {
+            throw new RingFormatException(field, position.ToString(), "a multiple of 8 from 0 to 2^62");
+        }
     }
 
     private static bool IsValidCapacity(int capacity) =>
         capacity >= MinCapacity && capacity <= MaxCapacity && (capacity & (capacity - 1)) == 0;
-
-    internal static int CurrentProcessId() =>
-#if NET
-        Environment.ProcessId;
-#else
-        System.Diagnostics.Process.GetCurrentProcess().Id;
-#endif
 }

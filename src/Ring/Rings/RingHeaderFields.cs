@@ -1,15 +1,47 @@
-namespace RingIpc.Rings;
+namespace RingIpc;
 
 /// <summary>
-/// The ring header of format v1 as a <c>[SharedLayout]</c> struct: the generator lays it out by the
-/// canonical rule, identically in 32- and 64-bit processes, and pins the fields that different sides
-/// write 128 bytes apart. <see cref="RingHeaderLayout"/> names its offsets and draws the diagram.
+/// The ring header of format v1 (DESIGN.md §2) as a <c>[SharedLayout]</c> struct: the generator lays it out by
+/// the canonical rule, identically in 32- and 64-bit processes, and pins the fields that different sides write
+/// 128 bytes apart. <see cref="RingHeader"/> owns the constants, initialization, validation and the typed view
+/// of the shared words; a test pins every offset below.
 /// </summary>
 /// <remarks>
+/// <code>
+///  0                   1                   2                   3
+///  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+/// +---------------------------------------------------------------+  header page, 4096 bytes
+/// |                   magic "RINGIPC1" (8 bytes)                  |  0
+/// +-------------------------------+-------------------------------+
+/// |        format version         |      kind (1 SPSC, 2 MPSC)    |  8
+/// +-------------------------------+-------------------------------+
+/// |              capacity of the data area (8 bytes)              |  16
+/// +-------------------------------+-------------------------------+
+/// |   max record length (cap/8)   |       header size (4096)      |  24
+/// +-------------------------------+-------------------------------+
+/// |       message layout fingerprint (8 bytes, 0 = untyped)       |  32
+/// +-------------------------------+-------------------------------+
+/// |  message size (0 = variable)  | init state (2 = ready, last)  |  40
+/// +-------------------------------+-------------------------------+
+/// |          creator pid          |             flags             |  48
+/// +-------------------------------+-------------------------------+
+/// |       creation time (Unix milliseconds, 8 bytes)              |  56
+/// +---------------------------------------------------------------+
+/// |  128: tail = claim position (producers' line)                 |  128
+/// |  256: head (the consumer's line)                              |  256
+/// |  384: data seq, consumer waiting, space seq, producers waiting |  384
+/// |  512: consumer pid, SPSC producer pid (liveness)              |  512
+/// +---------------------------------------------------------------+
+/// |                data area, `capacity` bytes                    |  4096
+/// +---------------------------------------------------------------+
+/// </code>
+/// All integers are little-endian and fixed width; there is no pointer-sized field. Fields written by
+/// different sides sit 128 bytes apart (a cache line and its prefetched neighbour). Every 8-byte field
+/// is 8-aligned, so it is read and written atomically in 32-bit processes too (<see cref="Atomics"/>).
+/// Positions are byte counters that only grow; a position's index is <c>position &amp; (capacity − 1)</c>.
 /// The properties are plain reads and writes, for the configuration fields written once by the creator
 /// (before the section is published) and validated by openers. The positions, the signaling words and the
-/// pids change while the ring runs: they are accessed only through <see cref="Atomics"/>, at the offsets in
-/// <see cref="Offsets"/>.
+/// pids change while the ring runs: they are accessed only through <see cref="RingHeader"/>'s shared words.
 /// </remarks>
 [SharedLayout(Size = 4096)]
 internal partial struct RingHeaderFields

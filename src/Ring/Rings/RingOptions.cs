@@ -15,4 +15,8 @@ public sealed class RingOptions
 
     /// <summary>Who may open the ring (Unix file mode). Default: <see cref="SectionAccess.Owner"/>.</summary>
     public SectionAccess Access { get; set; } = SectionAccess.Owner;
+
+    /// <summary>Where head and tail start (default 0). Tests start rings just below 2^32 and high in the range,
+    /// so that a torn 64-bit access in a 32-bit process cannot go unnoticed. Not a user knob.</summary>
+    internal long InitialPosition { get; set; }
 }

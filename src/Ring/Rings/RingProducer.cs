@@ -1,8 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using RingIpc.Signaling;
-using static RingIpc.Rings.RecordLayout;
 
 namespace RingIpc;
 
@@ -12,22 +10,26 @@ namespace RingIpc;
 /// waits for room under the producer's <see cref="WaitStrategy"/>. Allocates nothing per message.
 /// </summary>
 /// <remarks>
-/// One instance is for one thread. On an MPSC ring, any number of producers (in any processes) may write
-/// at once; on an SPSC ring there must be only one producer at a time.
+/// One instance is for one thread; only <see cref="Dispose"/> may come from another thread, to end a blocked
+/// <c>Write</c>. On an MPSC ring, any number of producers (in any processes) may write at once; on an SPSC ring
+/// there must be only one producer at a time.
 /// </remarks>
 public sealed unsafe class RingProducer : IDisposable
 {
     private readonly SharedRing _ring;
     private readonly byte* _data;
-    private readonly long* _tail;
-    private readonly long* _head;
+    private readonly SharedInt64 _tail;
+    private readonly SharedInt64 _head;
     private readonly int _capacity;
     private readonly int _mask;
     private readonly bool _multiProducer;
     private readonly int _messageSize;
     private readonly RingSignals _signals;
-    private readonly WaitStrategy _waitStrategy;
     private readonly RoleLock? _role;
+    private readonly EndpointLifetime _lifetime;
+
+    /// <summary>The type field of this process's uncommitted claims (see <see cref="ClaimMarkers"/>).</summary>
+    private readonly int _claimMarker = ClaimMarkers.MarkerOf(CurrentProcess.Id);
 
     /// <summary>The claim position as this producer last set it (SPSC only: no one else moves it).</summary>
     private long _ownTail;
@@ -35,37 +37,36 @@ public sealed unsafe class RingProducer : IDisposable
     /// <summary>A head position seen earlier: the head only grows, so it is a safe lower bound.</summary>
     private long _headCache;
 
-    private bool _disposed;
-
     /// <summary>Positions of the claims handed out and not yet completed (the first <see cref="_openClaims"/>
     /// entries). A claim is completed only if its position is here, so a stale copy of a <see cref="RingClaim"/>
     /// never touches shared memory. The mapping stays referenced while any claim is open.</summary>
     private long[] _openClaimPositions = new long[4];
 
     private int _openClaims;
-
-    /// <summary>The type field of this process's uncommitted claims (see <see cref="Rings.RecordLayout"/>).</summary>
-    private readonly int _claimMarker = ClaimMarker(Rings.RingHeader.CurrentProcessId());
+    private bool _mappingReleased;
 
     internal RingProducer(SharedRing ring, WaitStrategy waitStrategy, RoleLock? role)
     {
         _ring = ring;
         _signals = ring.Signals;
-        _waitStrategy = waitStrategy;
+        WaitStrategy = waitStrategy;
         _role = role;
-        _data = ring.Data;
-        _tail = (long*)(ring.Header + Rings.RingHeaderLayout.TailOffset);
-        _head = (long*)(ring.Header + Rings.RingHeaderLayout.HeadOffset);
+        _data = ring.Header.Data;
+        _tail = ring.Header.Tail;
+        _head = ring.Header.Head;
         _capacity = ring.Capacity;
-        _mask = ring.Capacity - 1;
+        _mask = ring.Description.Mask;
         _multiProducer = ring.Kind == RingKind.Mpsc;
-        _messageSize = ring.MessageSize;
+        _messageSize = ring.Description.MessageSize;
         MaxMessageLength = ring.MaxMessageLength;
 
-        long tail = Atomics.LoadAcquire(_tail);
-        _headCache = Atomics.LoadAcquire(_head);
-        ValidatePositions(tail, _headCache);
+        // Head first: it never passes the tail, so a tail read after it is never behind it.
+        _headCache = _head.LoadAcquire();
+        long tail = _tail.LoadAcquire();
+        RingHeader.ValidatePositions(_headCache, tail, _capacity);
         _ownTail = tail;
+
+        _lifetime = new EndpointLifetime($"producer of ring '{ring.Name}'", ReleaseHeld);
 
         // Keeps the ring mapped while this producer may touch it, even if the SharedRing is disposed meanwhile.
         ring.Section.AddReference();
@@ -75,11 +76,14 @@ public sealed unsafe class RingProducer : IDisposable
     public int MaxMessageLength { get; }
 
     /// <summary>How blocking writes wait for space.</summary>
-    public WaitStrategy WaitStrategy => _waitStrategy;
+    public WaitStrategy WaitStrategy { get; }
 
     /// <summary>Diagnostics: how many wake-up syscalls this producer made for a sleeping consumer. It stays 0
     /// while the consumer is awake.</summary>
     public long WakeCalls { get; private set; }
+
+    /// <summary>How this producer's waits for space went (diagnostics for tests and tooling).</summary>
+    internal WaitCounters Waits { get; } = new();
 
     /// <summary>Writes <paramref name="message"/>, waiting up to <paramref name="timeout"/> for room.</summary>
     /// <param name="message">The payload; may be empty.</param>
@@ -88,6 +92,7 @@ public sealed unsafe class RingProducer : IDisposable
     /// <exception cref="TimeoutException">No room came free in time; nothing was written.</exception>
     /// <exception cref="OperationCanceledException">The wait was cancelled; nothing was written.</exception>
     /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageLength"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The producer or its ring was disposed, also while this call waited.</exception>
     public void Write(ReadOnlySpan<byte> message, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         Write(message, 0, timeout, cancellationToken);
 
@@ -98,56 +103,20 @@ public sealed unsafe class RingProducer : IDisposable
     {
         WaitLoop.ValidateTimeout(timeout);
         cancellationToken.ThrowIfCancellationRequested();
+        using EndpointLifetime.Call call = _lifetime.Enter();
         if (TryWrite(message, messageType))
         {
             return;
         }
 
-        var wait = new WaitLoop(_waitStrategy, timeout);
-        while (true)
+        var loop = new WaitLoop(WaitStrategy, timeout, Waits);
+        var wait = new SpaceWait(this, Align(RecordLayout.HeaderLength + message.Length));
+        while (!TryWrite(message, messageType))
         {
-            switch (wait.Next(cancellationToken))
+            if (!RingSleep.Until(ref wait, ref loop, cancellationToken))
             {
-                case WaitStep.Poll:
-                    if (TryWrite(message, messageType))
-                    {
-                        return;
-                    }
-
-                    break;
-
-                case WaitStep.Block:
-                    // Held across the sleep: another thread may dispose this producer and its ring meanwhile.
-                    _ring.Section.AddReference();
-                    int observed = _signals.BeginProducerWait();
-                    try
-                    {
-                        // Re-check after announcing the wait: the consumer may have freed space just before.
-                        if (TryWrite(message, messageType))
-                        {
-                            return;
-                        }
-
-                        _signals.Space.Wait(observed, wait.SleepMs, cancellationToken);
-                    }
-                    finally
-                    {
-                        _signals.EndProducerWait();
-                        _ring.Section.ReleaseReference();
-                    }
-
-                    ThrowIfDisposed(); // disposed by another thread meanwhile
-
-                    if (TryWrite(message, messageType))
-                    {
-                        return;
-                    }
-
-                    break;
-
-                default:
-                    throw new TimeoutException(
-                        $"Ring '{_ring.Name}' had no room for a message of {message.Length} bytes within {timeout}: the consumer is not keeping up.");
+                throw new TimeoutException(
+                    $"Ring '{_ring.Name}' had no room for a message of {message.Length} bytes within {timeout}: the consumer is not keeping up.");
             }
         }
     }
@@ -165,9 +134,8 @@ public sealed unsafe class RingProducer : IDisposable
             return false;
         }
 
-        int index = (int)(position & _mask);
-        message.CopyTo(new Span<byte>(_data + index + HeaderLength, message.Length));
-        return Commit(index, HeaderLength + message.Length, messageType);
+        message.CopyTo(new Span<byte>(_data + (position & _mask) + RecordLayout.HeaderLength, message.Length));
+        return Commit(position, RecordLayout.HeaderLength + message.Length, messageType);
     }
 
     /// <summary>Writes <paramref name="message"/>'s bytes as one record of <c>sizeof(T)</c> bytes.</summary>
@@ -182,9 +150,8 @@ public sealed unsafe class RingProducer : IDisposable
             return false;
         }
 
-        int index = (int)(position & _mask);
-        Unsafe.WriteUnaligned(_data + index + HeaderLength, message);
-        return Commit(index, HeaderLength + sizeof(T), messageType);
+        Unsafe.WriteUnaligned(_data + (position & _mask) + RecordLayout.HeaderLength, message);
+        return Commit(position, RecordLayout.HeaderLength + sizeof(T), messageType);
     }
 
     /// <summary>Reserves room for a message of <paramref name="length"/> bytes to be filled in place.</summary>
@@ -209,31 +176,19 @@ public sealed unsafe class RingProducer : IDisposable
         }
 
         _openClaimPositions[_openClaims++] = position;
-        claim = new RingClaim(this, new Span<byte>(_data + (position & _mask) + HeaderLength, length), position, messageType);
+        claim = new RingClaim(this, new Span<byte>(_data + (position & _mask) + RecordLayout.HeaderLength, length), position, messageType);
         return true;
     }
 
-    /// <summary>Detaches the producer and gives up its role (SPSC). Claims still open can be completed
-    /// afterwards: the ring stays mapped for them, so they never block the consumer for good.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _role?.Dispose();
-        if (_openClaims == 0)
-        {
-            _ring.Section.ReleaseReference();
-        }
-    }
+    /// <summary>Detaches the producer and gives up its role (SPSC) — at once, or, if another thread is blocked in
+    /// <c>Write</c>, as soon as that call has ended with <see cref="ObjectDisposedException"/>. Claims still open can
+    /// be completed afterwards: the ring stays mapped for them, so they never block the consumer for good.</summary>
+    public void Dispose() => _lifetime.Dispose();
 
     /// <summary>Commits or aborts the claim at <paramref name="position"/> (called by <see cref="RingClaim"/>).</summary>
     /// <param name="position">The record's position.</param>
     /// <param name="payloadLength">The payload's length.</param>
-    /// <param name="messageType">The type to commit, or <see cref="PaddingType"/> to abort.</param>
+    /// <param name="messageType">The type to commit, or <see cref="RecordLayout.PaddingType"/> to abort.</param>
     /// <param name="ifPending">Do nothing, rather than throw, if the claim is already complete.</param>
     internal void Complete(long position, int payloadLength, int messageType, bool ifPending)
     {
@@ -250,16 +205,19 @@ public sealed unsafe class RingProducer : IDisposable
         }
 
         _openClaimPositions[open] = _openClaimPositions[--_openClaims];
-        bool committed = Commit((int)(position & _mask), HeaderLength + payloadLength, messageType);
-        if (_openClaims == 0 && _disposed)
-        {
-            _ring.Section.ReleaseReference();
-        }
-
-        if (!committed && !ifPending && messageType != PaddingType)
+        bool committed = Commit(position, RecordLayout.HeaderLength + payloadLength, messageType);
+        ReleaseMappingIfDone();
+        if (!committed && !ifPending && messageType != RecordLayout.PaddingType)
         {
             throw new InvalidOperationException("This claim was revoked: the consumer judged its process dead, and the message was dropped.");
         }
+    }
+
+    /// <summary>Whether a record of <paramref name="recordLength"/> bytes would fit now (the blocking wait's condition).</summary>
+    private bool HasRoomNow(int recordLength)
+    {
+        long tail = _multiProducer ? _tail.LoadAcquire() : _ownTail;
+        return HasRoom(tail, recordLength, out _);
     }
 
     /// <summary>
@@ -289,7 +247,7 @@ public sealed unsafe class RingProducer : IDisposable
                 parameterName);
         }
 
-        int recordLength = Align(HeaderLength + payloadLength);
+        int recordLength = Align(RecordLayout.HeaderLength + payloadLength);
         long tail;
         int padding;
         if (_multiProducer)
@@ -297,11 +255,11 @@ public sealed unsafe class RingProducer : IDisposable
             // Other producers move the claim position too: reserve [tail, tail + padding + record) with a CAS.
             do
             {
-                tail = Atomics.LoadAcquire(_tail);
-                if ((tail & (Alignment - 1)) != 0)
+                tail = _tail.LoadAcquire();
+                if ((tail & (RecordLayout.Alignment - 1)) != 0 || tail < 0)
                 {
                     // Every index derived from the tail must be 8-aligned, or a record could cross the end.
-                    throw new RingFormatException("tail position", tail.ToString(), "a multiple of 8");
+                    throw new RingFormatException("tail position", tail.ToString(), "a non-negative multiple of 8");
                 }
 
                 if (!HasRoom(tail, recordLength, out padding))
@@ -309,7 +267,7 @@ public sealed unsafe class RingProducer : IDisposable
                     return -1;
                 }
             }
-            while (!Atomics.CompareAndSwap(_tail, tail, tail + padding + recordLength));
+            while (!_tail.CompareAndSwap(tail, tail + padding + recordLength));
         }
         else
         {
@@ -322,19 +280,18 @@ public sealed unsafe class RingProducer : IDisposable
             // Published before the records are written: a successor producer (after this process died) must
             // start past them, never over a record the consumer may already be consuming.
             _ownTail = tail + padding + recordLength;
-            Atomics.StoreRelease(_tail, _ownTail);
+            _tail.StoreRelease(_ownTail);
         }
 
         if (padding != 0)
         {
-            // The record after the padding commits with a full fence and wakes the consumer.
-            int paddingIndex = (int)(tail & _mask);
-            *(int*)(_data + paddingIndex + TypeOffset) = PaddingType;
-            Atomics.StoreRelease((int*)(_data + paddingIndex + LengthOffset), padding);
+            // One 8-byte release store: the consumer reads length and type together. The record after the
+            // padding commits with a full fence and wakes the consumer.
+            HeaderAt(tail).StoreRelease(RecordLayout.Header(padding, RecordLayout.PaddingType));
         }
 
         long position = tail + padding;
-        Atomics.StoreRelease((long*)(_data + (position & _mask)), Header(-(HeaderLength + payloadLength), _claimMarker));
+        HeaderAt(position).StoreRelease(RecordLayout.Header(-(RecordLayout.HeaderLength + payloadLength), _claimMarker));
         return position;
     }
 
@@ -350,8 +307,13 @@ public sealed unsafe class RingProducer : IDisposable
             return true;
         }
 
-        long head = Atomics.LoadAcquire(_head);
-        ValidatePositions(tail, head);
+        long head = _head.LoadAcquire();
+        // An MPSC producer's tail may be stale and behind the head: its CAS will fail and it will read the tail again.
+        if (!(_multiProducer && tail < head))
+        {
+            RingHeader.ValidatePositions(head, tail, _capacity);
+        }
+
         _headCache = head;
         return end - head <= _capacity;
     }
@@ -361,9 +323,9 @@ public sealed unsafe class RingProducer : IDisposable
     /// <see cref="RingSignals"/> for the ordering).</summary>
     /// <returns><c>false</c> if the header was no longer this claim's: the consumer revoked it, judging this
     /// process dead, and the message is dropped.</returns>
-    private bool Commit(int index, int recordLength, int messageType)
+    private bool Commit(long position, int recordLength, int messageType)
     {
-        if (!Atomics.CompareAndSwap((long*)(_data + index), Header(-recordLength, _claimMarker), Header(recordLength, messageType)))
+        if (!HeaderAt(position).CompareAndSwap(RecordLayout.Header(-recordLength, _claimMarker), RecordLayout.Header(recordLength, messageType)))
         {
             return false;
         }
@@ -376,23 +338,53 @@ public sealed unsafe class RingProducer : IDisposable
         return true;
     }
 
-    /// <summary>Positions come from shared memory: a head more than a capacity behind the tail, or (SPSC)
-    /// ahead of it, means the section is corrupt. (An MPSC producer's tail may be stale and behind the head.)</summary>
-    private void ValidatePositions(long tail, long head)
+    private SharedInt64 HeaderAt(long position) => new(_data + (position & _mask));
+
+    private static int Align(int recordLength) => RecordLayout.Align(recordLength);
+
+    /// <summary>Releases what the producer holds once it is disposed and no call is under way: the role now, the
+    /// mapping once no claim is open.</summary>
+    private void ReleaseHeld()
     {
-        bool stale = _multiProducer && tail < head;
-        if (!stale && (tail - head < 0 || tail - head > _capacity || ((tail | head) & (Alignment - 1)) != 0))
+        _role?.Dispose();
+        ReleaseMappingIfDone();
+    }
+
+    private void ReleaseMappingIfDone()
+    {
+        if (_lifetime.IsReleased && _openClaims == 0 && !_mappingReleased)
         {
-            throw new RingFormatException("head/tail positions", $"head {head}, tail {tail}",
-                $"8-aligned positions with 0 <= tail - head <= {_capacity}");
+            _mappingReleased = true;
+            _ring.Section.ReleaseReference();
         }
     }
 
     private void ThrowIfDisposed()
     {
-        if (_disposed || _ring.IsDisposed)
+        if (_lifetime.IsDisposed || _ring.IsDisposed)
         {
-            throw new ObjectDisposedException(nameof(RingProducer), $"The producer of ring '{_ring.Name}' was disposed.");
+            throw _lifetime.ObjectDisposed();
+        }
+    }
+
+    /// <summary>A blocking write's wait: for room for one record, on the ring's "space" side.</summary>
+    private readonly struct SpaceWait(RingProducer producer, int recordLength) : IBlockingWait
+    {
+        public int Count => 1;
+
+        public WaitCounters Counters => producer.Waits;
+
+        public WaitSide SideOf(int index) => producer._signals.Space;
+
+        public bool IsMet(int index) => producer.HasRoomNow(recordLength);
+
+        public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken) =>
+            producer._signals.Space.Event.Wait(observed[0], timeoutMs, cancellationToken);
+
+        public void ThrowIfDisposed() => producer.ThrowIfDisposed();
+
+        public void BeforeSleep()
+        {
         }
     }
 }

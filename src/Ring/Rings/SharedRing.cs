@@ -1,7 +1,5 @@
 using System;
 using System.IO;
-using RingIpc.Rings;
-using RingIpc.Signaling;
 
 namespace RingIpc;
 
@@ -19,17 +17,12 @@ public sealed unsafe class SharedRing : IDisposable
 {
     private readonly SharedSection _section;
 
-    private SharedRing(SharedSection section, RingGeometry geometry)
+    private SharedRing(SharedSection section, RingDescription description)
     {
         _section = section;
-        Kind = geometry.Kind;
-        Capacity = geometry.Capacity;
-        Access = geometry.Access;
-        MessageFingerprint = geometry.MessageFingerprint;
-        MessageSize = geometry.MessageSize;
-        MaxMessageLength = RecordLayout.MaxMessageLength(geometry.Capacity);
-        Header = section.Pointer;
-        Data = Header + RingHeaderLayout.HeaderSize;
+        Description = description;
+        Header = new RingHeader(section.Pointer);
+        Records = new RecordCursor(Header.Data, description);
         Signals = new RingSignals(section.Name, Header);
     }
 
@@ -37,49 +30,49 @@ public sealed unsafe class SharedRing : IDisposable
     public string Name => _section.Name;
 
     /// <summary>One producer or many.</summary>
-    public RingKind Kind { get; }
+    public RingKind Kind => Description.Kind;
 
     /// <summary>Bytes in the data area.</summary>
-    public int Capacity { get; }
+    public int Capacity => Description.Capacity;
 
     /// <summary>The longest message, in bytes: capacity / 8 − 8.</summary>
-    public int MaxMessageLength { get; }
+    public int MaxMessageLength => Description.MaxMessageLength;
 
     /// <summary>Whether this instance created the ring (as opposed to opening an existing one).</summary>
     public bool Created => _section.Created;
 
     /// <summary>For a typed ring, the layout fingerprint of its <c>[SharedLayout]</c> message struct; 0 for untyped bytes.</summary>
-    public ulong MessageFingerprint { get; }
+    public ulong MessageFingerprint => Description.MessageFingerprint;
+
+    /// <summary>Who may open the ring's files (from the header's flags).</summary>
+    internal SectionAccess Access => Description.Access;
+
+    internal RingDescription Description { get; }
 
     internal bool IsDisposed => _section.IsDisposed;
 
-    /// <summary>For a typed ring, the size of every message; 0 for variable-length messages.</summary>
-    internal int MessageSize { get; }
+    internal RingHeader Header { get; }
 
-    /// <summary>Who may open the ring's files (from the header's flags).</summary>
-    internal SectionAccess Access { get; }
+    /// <summary>The record walker over this mapping's data area.</summary>
+    internal RecordCursor Records { get; }
 
     internal RingSignals Signals { get; }
 
     internal SharedSection Section => _section;
 
-    internal byte* Header { get; }
-
-    internal byte* Data { get; }
-
     /// <summary>Creates a new ring of variable-length messages. Other processes can open it only once it is fully initialized.</summary>
     /// <param name="name">1 to 100 characters of <c>[A-Za-z0-9._-]</c>, not starting with '.'.</param>
     /// <param name="options">Kind, capacity and access; <c>null</c> for the defaults (SPSC, 1 MiB, owner only).</param>
     /// <exception cref="ArgumentException">Invalid name, or a capacity that is not a power of two from 4 KiB to 1 GiB.</exception>
-    /// <exception cref="IOException">A section with that name already exists.</exception>
-    public static SharedRing Create(string name, RingOptions? options = null) => Create(name, GeometryOf(options, MessageLayout.Untyped));
+    /// <exception cref="IOException">A section with that name already exists, or there is no room for it.</exception>
+    public static SharedRing Create(string name, RingOptions? options = null) => Create(name, RingDescription.Untyped(options));
 
     /// <summary>Creates a typed ring: its header records the layout fingerprint of <typeparamref name="T"/>, and
     /// <see cref="Open{T}"/> refuses a process whose <typeparamref name="T"/> has another layout.</summary>
     /// <typeparam name="T">A <c>[SharedLayout]</c> message struct.</typeparam>
     /// <inheritdoc cref="Create(string, RingOptions?)"/>
     public static SharedRing Create<T>(string name, RingOptions? options = null)
-        where T : unmanaged, ISharedLayout => Create(name, GeometryOf(options, MessageLayout.Of<T>()));
+        where T : unmanaged, ISharedLayout => Create(name, RingDescription.For<T>(options));
 
     /// <summary>Opens an existing ring and validates its header.</summary>
     /// <param name="name">The ring's name.</param>
@@ -93,14 +86,14 @@ public sealed unsafe class SharedRing : IDisposable
     /// the message names the type and both fingerprints.</exception>
     /// <inheritdoc cref="Open(string)"/>
     public static SharedRing Open<T>(string name)
-        where T : unmanaged, ISharedLayout => RequireLayout(Open(name), MessageLayout.Of<T>());
+        where T : unmanaged, ISharedLayout => RequireMessage(Open(name), RingDescription.TypeNameOf<T>(), SharedLayoutInfo.FingerprintOf<T>());
 
     /// <summary>Opens the ring if it exists, else creates it. Of several processes racing to create it,
     /// exactly one initializes it.</summary>
     /// <param name="name">The ring's name.</param>
     /// <param name="options">Used to create the ring; an existing ring must have the same kind and capacity.</param>
     /// <exception cref="InvalidOperationException">The existing ring has another kind or capacity.</exception>
-    public static SharedRing OpenOrCreate(string name, RingOptions? options = null) => OpenOrCreate(name, GeometryOf(options, MessageLayout.Untyped));
+    public static SharedRing OpenOrCreate(string name, RingOptions? options = null) => OpenOrCreate(name, RingDescription.Untyped(options));
 
     /// <summary>Opens the typed ring if it exists, else creates it for <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The <c>[SharedLayout]</c> message struct.</typeparam>
@@ -109,8 +102,8 @@ public sealed unsafe class SharedRing : IDisposable
     public static SharedRing OpenOrCreate<T>(string name, RingOptions? options = null)
         where T : unmanaged, ISharedLayout
     {
-        MessageLayout layout = MessageLayout.Of<T>();
-        return RequireLayout(OpenOrCreate(name, GeometryOf(options, layout)), layout);
+        RingDescription wanted = RingDescription.For<T>(options);
+        return RequireMessage(OpenOrCreate(name, wanted), wanted.MessageTypeName, wanted.MessageFingerprint);
     }
 
     /// <summary>Deletes the ring's name; processes that have it open keep working on it.</summary>
@@ -125,7 +118,7 @@ public sealed unsafe class SharedRing : IDisposable
     public RingProducer CreateProducer(WaitStrategy? waitStrategy = null)
     {
         ThrowIfDisposed();
-        RoleLock? role = Kind == RingKind.Spsc ? RoleLock.Take(this, "producer", RingHeaderLayout.ProducerPidOffset) : null;
+        RoleLock? role = Kind == RingKind.Spsc ? RoleLock.Take(this, "producer", Header.ProducerPid) : null;
         try
         {
             return new RingProducer(this, waitStrategy ?? WaitStrategy.Default, role);
@@ -144,7 +137,7 @@ public sealed unsafe class SharedRing : IDisposable
     public RingConsumer CreateConsumer(WaitStrategy? waitStrategy = null)
     {
         ThrowIfDisposed();
-        RoleLock role = RoleLock.Take(this, "consumer", RingHeaderLayout.ConsumerPidOffset);
+        RoleLock role = RoleLock.Take(this, "consumer", Header.ConsumerPid);
         try
         {
             return new RingConsumer(this, waitStrategy ?? WaitStrategy.Default, role);
@@ -156,7 +149,8 @@ public sealed unsafe class SharedRing : IDisposable
         }
     }
 
-    /// <summary>Unmaps the ring; its producers and consumers become unusable. The ring itself stays until deleted.</summary>
+    /// <summary>Unmaps the ring once its endpoints are done with it: its producers and consumers become unusable
+    /// (a blocked call ends with <see cref="ObjectDisposedException"/>). The ring itself stays until deleted.</summary>
     public void Dispose()
     {
         if (!_section.IsDisposed)
@@ -174,18 +168,18 @@ public sealed unsafe class SharedRing : IDisposable
         }
     }
 
-    private static SharedRing Create(string name, RingGeometry geometry)
+    private static SharedRing Create(string name, RingDescription description)
     {
-        SharedSection section = SharedSection.Create(name, RingHeader.SectionLength(geometry.Capacity), geometry.Access, Initializer(geometry));
-        return Wrap(section, geometry);
+        SharedSection section = SharedSection.Create(name, description.SectionLength, description.Access, Initializer(description));
+        return Wrap(section, description);
     }
 
     /// <summary>The ring over a section this process created; the section is unmapped if that fails.</summary>
-    private static SharedRing Wrap(SharedSection section, RingGeometry geometry)
+    private static SharedRing Wrap(SharedSection section, RingDescription description)
     {
         try
         {
-            return new SharedRing(section, geometry);
+            return new SharedRing(section, description);
         }
         catch
         {
@@ -194,9 +188,9 @@ public sealed unsafe class SharedRing : IDisposable
         }
     }
 
-    private static SharedRing OpenOrCreate(string name, RingGeometry wanted)
+    private static SharedRing OpenOrCreate(string name, RingDescription wanted)
     {
-        SharedSection section = SharedSection.OpenOrCreate(name, RingHeader.SectionLength(wanted.Capacity), wanted.Access,
+        SharedSection section = SharedSection.OpenOrCreate(name, wanted.SectionLength, wanted.Access,
             Initializer(wanted), RingHeader.ValidateSectionLength);
         SharedRing ring = section.Created ? Wrap(section, wanted) : Attach(section);
         if (ring.Kind != wanted.Kind || ring.Capacity != wanted.Capacity)
@@ -213,8 +207,7 @@ public sealed unsafe class SharedRing : IDisposable
     {
         try
         {
-            RingGeometry geometry = RingHeader.Validate(section.Pointer, section.Length);
-            return new SharedRing(section, geometry);
+            return new SharedRing(section, new RingHeader(section.Pointer).Validate(section.Length));
         }
         catch
         {
@@ -223,36 +216,17 @@ public sealed unsafe class SharedRing : IDisposable
         }
     }
 
-    private static SharedRing RequireLayout(SharedRing ring, MessageLayout layout)
+    private static SharedRing RequireMessage(SharedRing ring, string typeName, ulong fingerprint)
     {
-        if (ring.MessageFingerprint != layout.Fingerprint)
+        if (ring.MessageFingerprint != fingerprint)
         {
             ring.Dispose();
-            throw new RingLayoutMismatchException(ring.Name, layout.TypeName, layout.Fingerprint, ring.MessageFingerprint);
+            throw new RingLayoutMismatchException(ring.Name, typeName, fingerprint, ring.MessageFingerprint);
         }
 
         return ring;
     }
 
-    private static RingGeometry GeometryOf(RingOptions? options, MessageLayout layout)
-    {
-        options ??= new RingOptions();
-        if (options.Kind != RingKind.Spsc && options.Kind != RingKind.Mpsc)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "Kind must be RingKind.Spsc or RingKind.Mpsc.");
-        }
-
-        RingHeader.ValidateCapacityArgument(options.Capacity);
-        if (layout.Size > RecordLayout.MaxMessageLength(options.Capacity))
-        {
-            throw new ArgumentException(
-                $"{layout.TypeName} is {layout.Size} bytes; a ring of capacity {options.Capacity} takes messages of at most {RecordLayout.MaxMessageLength(options.Capacity)} bytes.",
-                nameof(options));
-        }
-
-        return new RingGeometry(options.Kind, options.Capacity, options.Access, layout.Fingerprint, layout.Size);
-    }
-
-    private static Action<Sections.SectionMapping> Initializer(RingGeometry geometry) =>
-        mapping => RingHeader.Initialize(mapping.Pointer, geometry);
+    private static Action<SectionMapping> Initializer(RingDescription description) =>
+        mapping => new RingHeader(mapping.Pointer).Initialize(description);
 }

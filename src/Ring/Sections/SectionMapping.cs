@@ -1,7 +1,7 @@
 using System;
 using System.IO.MemoryMappedFiles;
 
-namespace RingIpc.Sections;
+namespace RingIpc;
 
 /// <summary>A mapped view of a whole section and the pointer to its first byte.</summary>
 internal sealed unsafe class SectionMapping : IDisposable

@@ -1,6 +1,6 @@
 using System;
 
-namespace RingIpc.Sections;
+namespace RingIpc;
 
 /// <summary>The rule for section and ring names (DESIGN.md §5).</summary>
 internal static class SectionName

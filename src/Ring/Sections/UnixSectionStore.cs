@@ -3,12 +3,11 @@ using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Threading;
-using RingIpc.Interop;
 #if NET
 using Microsoft.Win32.SafeHandles;
 #endif
 
-namespace RingIpc.Sections;
+namespace RingIpc;
 
 /// <summary>
 /// Sections on Linux and macOS: a file under <c>/dev/shm</c> (macOS: <c>$TMPDIR</c>) mapped with
@@ -92,7 +91,7 @@ internal static class UnixSectionStore
     public static SectionMapping Open(string name, Action<long> validateLength)
     {
         string path = PathOf(name);
-        int fd = LibC.Open(path, LibC.OpenFlags.ReadWrite | LibC.OpenFlags.NoFollow | LibC.OpenFlags.CloseOnExec, 0);
+        int fd = LibC.Open(path, LibC.OpenFlags.ReadWrite | LibC.OpenFlags.NoFollow | LibC.OpenFlags.NonBlocking | LibC.OpenFlags.CloseOnExec, 0);
         if (fd < 0)
         {
             throw ErrorFor(LibC.LastError(), name, path, "open");
@@ -152,12 +151,13 @@ internal static class UnixSectionStore
     }
 
     /// <summary>Removes a lock file unless a process holds its lock: a holder (an endpoint of the ring, which
-    /// outlives the ring's name) must keep excluding others, who would otherwise lock a new file.</summary>
+    /// outlives the ring's name) must keep excluding others, who would otherwise lock a new file. A file that is
+    /// not a trusted regular file (a planted FIFO, another user's file) is left alone, and never blocks us.</summary>
     /// <remarks>A lock released a moment ago can still look held for as long as a child process forked meanwhile
     /// has not yet exec'd (it shares the descriptor until then), hence a few short retries.</remarks>
     private static void DeleteUnlessLocked(string path)
     {
-        int fd = LibC.Open(path, LibC.OpenFlags.ReadOnly | LibC.OpenFlags.NoFollow | LibC.OpenFlags.CloseOnExec, 0);
+        int fd = CompanionFile.TryOpenExisting(path);
         if (fd < 0)
         {
             return;

@@ -1,9 +1,8 @@
 using System;
 using System.IO;
 using System.IO.MemoryMappedFiles;
-using RingIpc.Signaling;
 
-namespace RingIpc.Sections;
+namespace RingIpc;
 
 /// <summary>
 /// Sections on Windows: real named sections in the session namespace (<c>Local\RingIpc.&lt;name&gt;</c>).

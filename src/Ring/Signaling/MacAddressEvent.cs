@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace RingIpc.Signaling;
+namespace RingIpc;
 
 /// <summary>macOS 14.4+: <c>os_sync_wait_on_address</c> with the shared flag on the sequence word.</summary>
 internal sealed unsafe class MacAddressEvent : SharedEvent
@@ -12,19 +12,19 @@ internal sealed unsafe class MacAddressEvent : SharedEvent
 
     private static readonly Lazy<bool> Available = new(Probe);
 
-    public MacAddressEvent(int* sequence)
+    public MacAddressEvent(SharedInt32 sequence)
         : base(sequence)
     {
     }
 
     public static bool IsAvailable => Available.Value;
 
-    protected override void Sleep(int observed, int timeoutMs, CancellationToken cancellationToken)
-    {
-        WaitOnAddress(Sequence, (ulong)(uint)observed, 4, SharedFlag, MachAbsoluteTimeClock, (ulong)timeoutMs * 1_000_000);
-    }
+    protected override SleepOutcome Sleep(int observed, int timeoutMs, CancellationToken cancellationToken) =>
+        WaitOnAddress(Sequence.Address, (ulong)(uint)observed, 4, SharedFlag, MachAbsoluteTimeClock, (ulong)timeoutMs * 1_000_000) >= 0
+            ? SleepOutcome.Woken
+            : SleepOutcome.TimedOut; // ETIMEDOUT, or EINTR/EFAULT: the caller re-checks either way
 
-    protected override void Wake() => WakeAll(Sequence, 4, SharedFlag);
+    protected override void Wake() => WakeAll(Sequence.Address, 4, SharedFlag);
 
     [DllImport("libSystem.dylib", EntryPoint = "os_sync_wait_on_address_with_timeout")]
     private static extern int WaitOnAddress(void* address, ulong value, nuint size, uint flags, uint clock, ulong timeoutNs);

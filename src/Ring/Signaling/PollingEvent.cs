@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Threading;
 
-namespace RingIpc.Signaling;
+namespace RingIpc;
 
 /// <summary>The fallback where no shared address wait exists: checks the sequence word every millisecond.</summary>
-internal sealed unsafe class PollingEvent : SharedEvent
+internal sealed class PollingEvent : SharedEvent
 {
-    public PollingEvent(int* sequence)
+    public PollingEvent(SharedInt32 sequence)
         : base(sequence)
     {
     }
 
-    protected override void Sleep(int observed, int timeoutMs, CancellationToken cancellationToken)
+    protected override SleepOutcome Sleep(int observed, int timeoutMs, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
         while (Read() == observed && !cancellationToken.IsCancellationRequested &&
@@ -19,6 +19,8 @@ internal sealed unsafe class PollingEvent : SharedEvent
         {
             Thread.Sleep(1);
         }
+
+        return SleepOutcome.Polled;
     }
 
     protected override void Wake()

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace RingIpc.Signaling;
+namespace RingIpc;
 
 /// <summary>What a blocking call does next.</summary>
 internal enum WaitStep
@@ -26,18 +26,19 @@ internal struct WaitLoop
     /// <summary>Yields between the spin phase and sleeping.</summary>
     private const int YieldCount = 8;
 
-    /// <summary>The longest single sleep. Waits are re-checked at least this often, which bounds the damage
-    /// of a peer that died between changing the ring and waking us.</summary>
-    private const int MaxSleepMs = 200;
+    /// <summary>Polls counted locally before they are added to the endpoint's <see cref="WaitCounters"/>.</summary>
+    private const int SpinBatch = 64;
 
     private readonly WaitStrategy _strategy;
+    private readonly WaitCounters _counters;
     private readonly long _deadline;
     private int _polls;
 
-    public WaitLoop(WaitStrategy strategy, TimeSpan timeout)
+    public WaitLoop(WaitStrategy strategy, TimeSpan timeout, WaitCounters counters)
     {
         ValidateTimeout(timeout);
         _strategy = strategy;
+        _counters = counters;
         // A timeout of more than ~100 years is treated as infinite (and cannot overflow the deadline).
         double ticks = timeout.TotalSeconds * Stopwatch.Frequency;
         _deadline = timeout == Timeout.InfiniteTimeSpan || ticks >= long.MaxValue / 4
@@ -46,18 +47,25 @@ internal struct WaitLoop
         _polls = 0;
     }
 
-    /// <summary>How long the next sleep may last: the time left, at most <see cref="MaxSleepMs"/>.</summary>
+    /// <summary>
+    /// The longest single sleep, 200 ms: waits are re-checked at least this often, which bounds the damage of a
+    /// peer that died between changing the ring and waking us. Tests and test peers raise it above their own
+    /// time limits, so that a lost wake-up hangs the test instead of hiding behind the re-check. Not a user knob.
+    /// </summary>
+    internal static int SleepCapMs { get; set; } = 200;
+
+    /// <summary>How long the next sleep may last: the time left, at most <see cref="SleepCapMs"/>.</summary>
     public readonly int SleepMs
     {
         get
         {
             if (_deadline == long.MaxValue)
             {
-                return MaxSleepMs;
+                return SleepCapMs;
             }
 
             long leftMs = (_deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
-            return (int)Math.Max(1, Math.Min(leftMs + 1, MaxSleepMs));
+            return (int)Math.Max(1, Math.Min(leftMs + 1, SleepCapMs));
         }
     }
 
@@ -85,35 +93,40 @@ internal struct WaitLoop
             _polls++; // saturates: a very long SpinThenYield wait must not wrap back into the spin phase
         }
 
-        if (_strategy.Kind == WaitStrategyKind.BusySpin)
+        if (_strategy.Kind == WaitStrategyKind.BusySpin || _polls <= _strategy.SpinCount)
         {
-            Thread.SpinWait(4);
-            return WaitStep.Poll;
-        }
-
-        if (_polls <= _strategy.SpinCount)
-        {
-            // Yield now and then while spinning: the scheduler often wakes the peer we just signalled on
-            // this very core, and a pure spin would keep it off the core until the budget is spent (measured:
-            // a spin-then-block round trip took as long as the whole spin budget; with these yields ~40 µs).
-            if ((_polls & 7) == 0)
-            {
-                Thread.Yield();
-            }
-            else
-            {
-                Thread.SpinWait(4);
-            }
-
+            Spin();
             return WaitStep.Poll;
         }
 
         if (_strategy.Kind == WaitStrategyKind.SpinThenYield || _polls <= _strategy.SpinCount + YieldCount)
         {
+            _counters.CountYield();
             Thread.Yield();
             return WaitStep.Poll;
         }
 
         return WaitStep.Block;
+    }
+
+    private void Spin()
+    {
+        if (_polls % SpinBatch == 0)
+        {
+            _counters.AddSpins(SpinBatch);
+        }
+
+        // Spin-then-yield and spin-then-block yield now and then while spinning: the scheduler often wakes the
+        // peer we just signalled on this very core, and a pure spin would keep it off the core until the budget
+        // is spent (measured: a spin-then-block round trip took as long as the whole spin budget; with these
+        // yields ~40 µs). Busy-spin never yields.
+        if ((_polls & 7) == 0 && _strategy.Kind != WaitStrategyKind.BusySpin)
+        {
+            Thread.Yield();
+        }
+        else
+        {
+            Thread.SpinWait(4);
+        }
     }
 }

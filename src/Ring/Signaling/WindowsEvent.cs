@@ -1,34 +1,30 @@
 using System.Threading;
 
-namespace RingIpc.Signaling;
+namespace RingIpc;
 
-/// <summary>Windows: a named auto-reset event, <c>Local\RingIpc.&lt;ring&gt;@&lt;purpose&gt;</c> ('@' cannot occur in
+/// <summary>Windows: a named auto-reset event, <c>Local\RingIpc.&lt;owner&gt;@&lt;purpose&gt;</c> ('@' cannot occur in
 /// a ring name, so no ring's section or event can collide with it).</summary>
 #if NET
 [System.Runtime.Versioning.SupportedOSPlatform("windows")]
 #endif
-internal sealed unsafe class WindowsEvent : SharedEvent
+internal sealed class WindowsEvent : SharedEvent
 {
     private readonly EventWaitHandle _event;
 
-    public WindowsEvent(string ringName, string purpose, int* sequence)
+    public WindowsEvent(string ownerName, string purpose, SharedInt32 sequence)
         : base(sequence)
     {
-        _event = new EventWaitHandle(false, EventResetMode.AutoReset, $@"Local\RingIpc.{ringName}@{purpose}");
+        _event = new EventWaitHandle(false, EventResetMode.AutoReset, $@"Local\RingIpc.{ownerName}@{purpose}");
     }
 
     public override void Dispose() => _event.Dispose();
 
-    protected override void Sleep(int observed, int timeoutMs, CancellationToken cancellationToken)
+    protected override SleepOutcome Sleep(int observed, int timeoutMs, CancellationToken cancellationToken)
     {
-        if (cancellationToken.CanBeCanceled)
-        {
-            WaitHandle.WaitAny(new[] { _event, cancellationToken.WaitHandle }, timeoutMs);
-        }
-        else
-        {
-            _event.WaitOne(timeoutMs);
-        }
+        bool signaled = cancellationToken.CanBeCanceled
+            ? WaitHandle.WaitAny(new[] { _event, cancellationToken.WaitHandle }, timeoutMs) != WaitHandle.WaitTimeout
+            : _event.WaitOne(timeoutMs);
+        return signaled ? SleepOutcome.Woken : SleepOutcome.TimedOut;
     }
 
     protected override void Wake() => _event.Set();

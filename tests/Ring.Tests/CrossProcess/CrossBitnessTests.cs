@@ -43,7 +43,7 @@ public class CrossBitnessTests
         test.Consumer.Dispose(); // the role goes to the 32-bit peer
         using var peer = PeerProcess.Start32("wait-one", test.Name, "60");
         peer.WaitForOutput("attached", PeerExchange.Timeout);
-        Signaling.BlockingTests.WaitUntilAsleep(test.Ring, RingIpc.Rings.RingHeaderLayout.ConsumerWaitingOffset);
+        Signaling.BlockingTests.WaitUntilAsleep(test.Ring, RingHeaderFields.Offsets.ConsumerWaiting);
         test.Producer.Write(new byte[] { 1 }, TimeSpan.FromSeconds(10));
         Assert.Contains("woken", peer.WaitForSuccess(PeerExchange.Timeout));
         Assert.Equal(1, test.Producer.WakeCalls);
@@ -56,7 +56,7 @@ public class CrossBitnessTests
         Signaling.BlockingTests.FillUp(test.Producer);
         using var peer = PeerProcess.Start32("write-one", test.Name, "60");
         peer.WaitForOutput("attached", PeerExchange.Timeout);
-        Signaling.BlockingTests.WaitUntilAsleep(test.Ring, RingIpc.Rings.RingHeaderLayout.ProducersWaitingOffset);
+        Signaling.BlockingTests.WaitUntilAsleep(test.Ring, RingHeaderFields.Offsets.ProducersWaiting);
         Assert.Equal(1, test.Consumer.Read((_, _) => { }, 1));
         Assert.Contains("written", peer.WaitForSuccess(PeerExchange.Timeout));
         Assert.Equal(1, test.Consumer.WakeCalls);

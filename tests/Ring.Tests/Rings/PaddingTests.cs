@@ -118,5 +118,5 @@ public class PaddingTests
     }
 
     internal static long HeadOf(SharedSection section) =>
-        BitConverter.ToInt64(section.GetSpan(RingIpc.Rings.RingHeaderFields.Offsets.Head, 8));
+        BitConverter.ToInt64(section.GetSpan(RingHeaderFields.Offsets.Head, 8));
 }

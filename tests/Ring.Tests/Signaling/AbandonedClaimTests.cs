@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using RingIpc.Rings;
 using Xunit;
 
 namespace RingIpc.Tests.Signaling;
@@ -50,7 +49,7 @@ public class AbandonedClaimTests
         // Pretend the claim belongs to a process that does not exist (pids stop below 2^22).
         using (var section = SharedSection.Open(test.Name))
         {
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize + 4, 4), RecordLayout.ClaimMarker(5_000_000));
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(5_000_000));
         }
 
         Assert.False(consumer.WaitForData(TimeSpan.FromMilliseconds(200))); // revokes it; nothing to read
@@ -85,8 +84,8 @@ public class AbandonedClaimTests
         // Both claims now belong to a process that does not exist.
         using (var section = SharedSection.Open(name))
         {
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize + 4, 4), RecordLayout.ClaimMarker(5_000_000));
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize + 16 + 4, 4), RecordLayout.ClaimMarker(5_000_001));
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(5_000_000));
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 16 + 4, 4), ClaimMarkers.MarkerOf(5_000_001));
         }
 
         Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(10)), "a dead claim behind a revoked one still blocks the ring");
@@ -101,7 +100,7 @@ public class AbandonedClaimTests
         using var test = new TestRing("hostile-claim", new RingOptions { Capacity = 4096 });
         using (var section = SharedSection.Open(test.Name))
         {
-            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderLayout.HeaderSize, 8), RecordLayout.Header(-100_000, RecordLayout.ClaimMarker(5_000_000)));
+            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeader.Size, 8), RecordLayout.Header(-100_000, ClaimMarkers.MarkerOf(5_000_000)));
         }
 
         Assert.Equal("claimed record length", Assert.Throws<RingFormatException>(() => test.Consumer.WaitForData(TimeSpan.FromSeconds(5))).Field);

@@ -82,7 +82,7 @@ public class BlockingTests
         using var consumer = ring.CreateConsumer();
         FillUp(producer);
         var writing = Task.Run(() => producer.Write(new byte[120], 99, TimeSpan.FromSeconds(30)));
-        WaitUntilAsleep(ring, RingIpc.Rings.RingHeaderLayout.ProducersWaitingOffset);
+        WaitUntilAsleep(ring, RingHeaderFields.Offsets.ProducersWaiting);
         Assert.False(writing.IsCompleted);
         Assert.Equal(1, consumer.Read((_, _) => { }, maxMessages: 1));
         await writing.WaitAsync(TimeSpan.FromSeconds(30));
@@ -205,7 +205,7 @@ public class BlockingTests
     }
 
     /// <summary>Waits until a side has announced that it sleeps: the consumer-waiting flag, or the producers-waiting count.</summary>
-    internal static void WaitUntilAsleep(SharedRing ring, int wordOffset = RingIpc.Rings.RingHeaderLayout.ConsumerWaitingOffset)
+    internal static void WaitUntilAsleep(SharedRing ring, int wordOffset = RingHeaderFields.Offsets.ConsumerWaiting)
     {
         var clock = Stopwatch.StartNew();
         using var section = SharedSection.Open(ring.Name);

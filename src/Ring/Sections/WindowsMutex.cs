@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace RingIpc.Signaling;
+namespace RingIpc;
 
 /// <summary>
 /// Windows: the named mutex <c>Local\RingIpc.&lt;ring&gt;@&lt;role&gt;</c>. An abandoned mutex (its holder died)

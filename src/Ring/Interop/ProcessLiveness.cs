@@ -1,9 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using RingIpc.Interop;
 
-namespace RingIpc.Signaling;
+namespace RingIpc;
 
 /// <summary>Whether a process still exists: how a consumer tells a dead producer from a slow one.</summary>
 /// <remarks>Unix: <c>kill(pid, 0)</c>; only ESRCH means "no such process" (EPERM: it exists, owned by another
@@ -11,8 +10,6 @@ namespace RingIpc.Signaling;
 /// namespace: processes that share a ring across containers must share their pid namespace.</remarks>
 internal static class ProcessLiveness
 {
-    private const int ESRCH = 3;
-
     public static bool IsAlive(int processId)
     {
         if (processId <= 0)
@@ -37,6 +34,6 @@ internal static class ProcessLiveness
             }
         }
 
-        return LibC.Kill(processId, 0) == 0 || LibC.LastError() != ESRCH;
+        return LibC.Kill(processId, 0) == 0 || LibC.LastError() != LibC.ESRCH;
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace RingIpc.Signaling;
+namespace RingIpc;
 
 /// <summary>
 /// A named lock between processes that the operating system releases when its holder dies: <c>flock</c>

@@ -1,0 +1,58 @@
+namespace RingIpc;
+
+/// <summary>
+/// An exclusive endpoint role of a ring (consumer; producer of an SPSC ring): the role's named lock
+/// (<see cref="SharedMutex"/>), plus the holder's pid recorded in the header's liveness area so that a
+/// refused endpoint can say who holds it.
+/// </summary>
+internal sealed class RoleLock
+{
+    private readonly SharedMutex _mutex;
+    private readonly SharedInt32 _pid;
+    private bool _released;
+
+    private RoleLock(SharedMutex mutex, SharedInt32 pid)
+    {
+        _mutex = mutex;
+        _pid = pid;
+        pid.StoreRelease(CurrentProcess.Id);
+    }
+
+    /// <exception cref="RingRoleException">Another endpoint holds the role.</exception>
+    public static RoleLock Take(SharedRing ring, string role, SharedInt32 pid)
+    {
+        SharedMutex? mutex = SharedMutex.TryAcquire(ring.Name, role, ring.Access);
+        if (mutex is null)
+        {
+            throw new RingRoleException(ring.Name, role, pid.LoadAcquire());
+        }
+
+        if (mutex.WasAbandoned)
+        {
+            try
+            {
+                // The previous holder died holding the role: make sure it left a valid ring behind.
+                ring.Header.Validate(ring.Section.Length);
+            }
+            catch
+            {
+                mutex.Dispose();
+                throw;
+            }
+        }
+
+        return new RoleLock(mutex, pid);
+    }
+
+    public void Dispose()
+    {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
+        _pid.StoreRelease(0); // the releasing endpoint still holds the mapping
+        _mutex.Dispose();
+    }
+}
