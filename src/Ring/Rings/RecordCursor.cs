@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace RingIpc;
 
@@ -115,16 +116,24 @@ internal readonly unsafe struct RecordCursor
             return new Record(position, header, RecordState.Claimed); // its length is checked before use
         }
 
+        int type = RecordLayout.TypeOf(header);
+        if (length < RecordLayout.HeaderLength || length > _capacity - index || (type < 0 && type != RecordLayout.PaddingType) ||
+            (length > _maxRecordLength && type != RecordLayout.PaddingType))
+        {
+            ThrowCorrupt(index, length, type);
+        }
+
+        return new Record(position, header, type == RecordLayout.PaddingType ? RecordState.Padding : RecordState.Message);
+    }
+
+    /// <summary>Kept out of <see cref="Peek"/>, so that the hot path stays small enough to inline.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowCorrupt(int index, int length, int type)
+    {
         if (length < RecordLayout.HeaderLength || length > _capacity - index)
         {
             throw new RingFormatException("record length", $"{length} at index {index}",
                 $"{RecordLayout.HeaderLength} to {_capacity - index} (a record never crosses the end of the data area)");
-        }
-
-        int type = RecordLayout.TypeOf(header);
-        if (type == RecordLayout.PaddingType)
-        {
-            return new Record(position, header, RecordState.Padding);
         }
 
         if (type < 0)
@@ -132,12 +141,7 @@ internal readonly unsafe struct RecordCursor
             throw new RingFormatException("record type", $"{type} at index {index}", "a non-negative message type or -1 (padding)");
         }
 
-        if (length > _maxRecordLength)
-        {
-            throw new RingFormatException("record length", $"{length} at index {index}", $"at most {_maxRecordLength} (capacity / 8)");
-        }
-
-        return new Record(position, header, RecordState.Message);
+        throw new RingFormatException("record length", $"{length} at index {index}", $"at most {_maxRecordLength} (capacity / 8)");
     }
 
     /// <summary>The payload of a committed message, in place.</summary>
