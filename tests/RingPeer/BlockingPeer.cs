@@ -12,7 +12,7 @@ internal static class BlockingPeer
         var timeout = TimeSpan.FromSeconds(waitTimeoutSeconds);
         var random = new Random(producer * 7919 + 17);
         using SharedRing ring = SharedRing.Open(name);
-        using RingProducer writer = ring.CreateProducer();
+        using RingProducer writer = ring.CreateProducer(Strict.Strategy("default"));
         byte[] message = new byte[TestMessage.MaxLength];
         long sequence = 0;
         while (sequence < count)
@@ -44,6 +44,7 @@ internal static class BlockingPeer
             }
         }
 
+        Console.WriteLine(Strict.Describe(writer.Waits));
         Console.WriteLine($"produced {count} wakes={writer.WakeCalls}");
         return 0;
     }
@@ -52,12 +53,7 @@ internal static class BlockingPeer
     {
         var timeout = TimeSpan.FromSeconds(waitTimeoutSeconds);
         using SharedRing ring = SharedRing.Open(name);
-        using RingConsumer reader = ring.CreateConsumer(strategy switch
-        {
-            "spin" => WaitStrategy.BusySpin,
-            "yield" => WaitStrategy.SpinThenYield(),
-            _ => WaitStrategy.Default,
-        });
+        using RingConsumer reader = ring.CreateConsumer(Strict.Strategy(strategy));
 
         // "slow": pause 2 ms every 5000 messages, so that a fast producer fills the ring and must sleep.
         long pauseEvery = strategy == "slow" ? 5000 : long.MaxValue;
@@ -103,6 +99,7 @@ internal static class BlockingPeer
             return Program.Fail(verifier.Error);
         }
 
+        Console.WriteLine(Strict.Describe(reader.Waits));
         Console.WriteLine($"verified {verifier.Received} messages from {producers} producers wakes={reader.WakeCalls}");
         return 0;
     }

@@ -14,11 +14,13 @@ namespace RingIpc.Peer;
 /// consume-blocking ring producers count-per-producer wait-timeout-s block|yield|spin|slow   blocking Read; verifies
 /// consume-async    ring producers count-per-producer wait-timeout-s block              ReadAsync; verifies
 /// idle-cpu         ring wait-ms                                 prints the CPU time of a WaitForData on an empty ring
-/// wait-one         ring timeout-s                               sleeps on an empty ring until one message comes
-/// write-one        ring timeout-s                               sleeps on a full ring until it can write one message
+/// wait-one         ring timeout-s                               sleeps (no re-check) on an empty ring until one message comes
+/// write-one        ring timeout-s                               sleeps (no re-check) on a full ring until it can write one message
 /// claim-and-hold   ring max-seconds                             claims 16 bytes, prints "claimed", never commits in time
 /// hold-consumer    ring max-seconds                             takes the consumer role, prints "holding", sleeps
-/// open-or-create   ring start-at-unix-ms                        OpenOrCreate at that instant; writes its pid
+/// open-or-create   ring barrier-file                            says "ready", OpenOrCreate once the file exists; writes its pid
+/// create           ring capacity                                creates a ring and fills it twice; says "created" or "refused ..."
+/// hammer-atomics   ms-per-phase                                 64-bit atomics across 2^32, with a plain-read control
 /// bitness                                                       prints IntPtr.Size
 /// layouts                                                       prints sizes and byte images of sample layouts
 /// </code>
@@ -42,7 +44,9 @@ public static class Program
                 "write-one" => SignalingPeer.WriteOne(args[1], Int(args[2])),
                 "claim-and-hold" => SignalingPeer.ClaimAndHold(args[1], Int(args[2])),
                 "hold-consumer" => SignalingPeer.HoldConsumer(args[1], Int(args[2])),
-                "open-or-create" => SignalingPeer.OpenOrCreate(args[1], Long(args[2])),
+                "open-or-create" => SignalingPeer.OpenOrCreate(args[1], args[2]),
+                "create" => SignalingPeer.Create(args[1], Int(args[2])),
+                "hammer-atomics" => AtomicsPeer.Hammer(Int(args[1])),
                 "bitness" => PrintBitness(),
                 "layouts" => LayoutSamples.Print(),
                 _ => Fail($"unknown mode '{mode}'"),

@@ -25,13 +25,17 @@ internal static class SignalingPeer
         return 0;
     }
 
-    /// <summary>Waits (spin budget 0, so it soon sleeps) for one message on an empty ring, reads it and says so.</summary>
+    /// <summary>Waits (spin budget 0, so it soon sleeps; no periodic re-check) for one message on an empty ring,
+    /// reads it and says how the wait ended.</summary>
     public static int WaitForOne(string name, int timeoutSeconds)
     {
         using SharedRing ring = SharedRing.Open(name);
-        using RingConsumer reader = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
+        using RingConsumer reader = ring.CreateConsumer(Strict.Strategy("block0"));
         Console.WriteLine("attached");
-        if (!reader.WaitForData(TimeSpan.FromSeconds(timeoutSeconds)) || reader.Read(static (_, _) => { }, 1) != 1)
+        Strict.PrintThreadId();
+        bool data = reader.WaitForData(TimeSpan.FromSeconds(timeoutSeconds));
+        Console.WriteLine(Strict.Describe(reader.Waits));
+        if (!data || reader.Read(static (_, _) => { }, 1) != 1)
         {
             return Program.Fail("no message came");
         }
@@ -40,13 +44,16 @@ internal static class SignalingPeer
         return 0;
     }
 
-    /// <summary>Writes one message into a full ring, waiting (spin budget 0, so it soon sleeps) for room.</summary>
+    /// <summary>Writes one message into a full ring, waiting (spin budget 0, so it soon sleeps; no periodic
+    /// re-check) for room, and says how the wait ended.</summary>
     public static int WriteOne(string name, int timeoutSeconds)
     {
         using SharedRing ring = SharedRing.Open(name);
-        using RingProducer writer = ring.CreateProducer(WaitStrategy.SpinThenBlock(spinCount: 0));
+        using RingProducer writer = ring.CreateProducer(Strict.Strategy("block0"));
         Console.WriteLine("attached");
+        Strict.PrintThreadId();
         writer.Write(new byte[8], 5, TimeSpan.FromSeconds(timeoutSeconds));
+        Console.WriteLine(Strict.Describe(writer.Waits));
         Console.WriteLine("written");
         return 0;
     }
@@ -78,20 +85,57 @@ internal static class SignalingPeer
         return 0;
     }
 
-    /// <summary>Waits for the agreed instant, opens or creates the ring, says whether it created it, writes its pid.</summary>
-    public static int OpenOrCreate(string name, long startAtUnixMs)
+    /// <summary>Says "ready", waits for the start barrier (the file <paramref name="barrier"/> appears), opens or
+    /// creates the ring, says whether it created it and when (monotonic clock, shared by every process) the call
+    /// began and ended, and writes its pid into the ring.</summary>
+    public static int OpenOrCreate(string name, string barrier)
     {
-        long delay = startAtUnixMs - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (delay > 0)
+        Console.WriteLine("ready");
+        var clock = Stopwatch.StartNew();
+        while (!System.IO.File.Exists(barrier))
         {
-            Thread.Sleep((int)delay);
+            if (clock.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                return Program.Fail("the start barrier never opened");
+            }
+
+            Thread.Sleep(1);
         }
 
+        long began = Stopwatch.GetTimestamp();
         using SharedRing ring = SharedRing.OpenOrCreate(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = 64 * 1024 });
+        long ended = Stopwatch.GetTimestamp();
         using RingProducer writer = ring.CreateProducer();
         int pid = Process.GetCurrentProcess().Id;
         writer.Write(BitConverter.GetBytes(pid), TimeSpan.FromSeconds(10));
-        Console.WriteLine($"created={ring.Created} pid={pid}");
+        Console.WriteLine($"created={ring.Created} pid={pid} began={began} ended={ended}");
+        return 0;
+    }
+
+    /// <summary>Creates a ring of <paramref name="capacity"/> bytes and says what happened (the test runs this
+    /// peer where /dev/shm is a tiny tmpfs, to see a full /dev/shm refused at creation).</summary>
+    public static int Create(string name, int capacity)
+    {
+        try
+        {
+            using SharedRing ring = SharedRing.Create(name, new RingOptions { Capacity = capacity });
+            using RingProducer writer = ring.CreateProducer();
+            using RingConsumer reader = ring.CreateConsumer();
+            byte[] message = new byte[ring.MaxMessageLength];
+            for (long written = 0; written < 2L * capacity; written += message.Length)
+            {
+                // Touches every page of the data area twice: a sparse file on a full /dev/shm would die of SIGBUS here.
+                writer.Write(message, TimeSpan.FromSeconds(1));
+                reader.Read(static (_, _) => { });
+            }
+
+            Console.WriteLine("created");
+        }
+        catch (Exception exception)
+        {
+            Console.WriteLine($"refused {exception.GetType().Name}: {exception.Message}");
+        }
+
         return 0;
     }
 }

@@ -80,7 +80,7 @@ internal sealed class AsyncDataWaiter
             if (batch.Count == 0)
             {
                 _multiWait.Clear();
-                _multiWait.Wait(wakeSequence, WaitLoop.SleepCapMs);
+                _multiWait.Wait(wakeSequence, WaitStrategy.DefaultSleepCapMs);
                 continue;
             }
 
@@ -90,7 +90,7 @@ internal sealed class AsyncDataWaiter
             }
 
             var waits = new Batch(batch, _multiWait, wakeSequence);
-            SleepOutcome outcome = RingSleep.Sleep(ref waits, WaitLoop.SleepCapMs, CancellationToken.None);
+            SleepOutcome outcome = RingSleep.Sleep(ref waits, waits.SleepCapMs, CancellationToken.None);
             foreach (Registration registration in batch)
             {
                 registration.Consumer.Waits.Count(outcome);
@@ -124,6 +124,21 @@ internal sealed class AsyncDataWaiter
     private readonly struct Batch(List<Registration> registrations, MultiWait multiWait, int wakeSequence) : IWaitSet
     {
         public int Count => registrations.Count;
+
+        /// <summary>The shortest sleep cap among the consumers' wait strategies.</summary>
+        public int SleepCapMs
+        {
+            get
+            {
+                int cap = int.MaxValue;
+                foreach (Registration registration in registrations)
+                {
+                    cap = Math.Min(cap, registration.Consumer.WaitStrategy.SleepCapMs);
+                }
+
+                return cap;
+            }
+        }
 
         public WaitSide SideOf(int index) => registrations[index].Consumer.Ring.Signals.Data;
 

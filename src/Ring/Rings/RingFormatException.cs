@@ -18,8 +18,16 @@ public sealed class RingFormatException : Exception
         : base($"Invalid ring: {field} is {found}, expected {expected}.")
     {
         Field = field;
+        Found = found;
+        Expected = expected;
     }
 
     /// <summary>The header field or record part that is invalid.</summary>
     public string Field { get; }
+
+    /// <summary>The value found in the section.</summary>
+    public string Found { get; }
+
+    /// <summary>A description of the values allowed.</summary>
+    public string Expected { get; }
 }

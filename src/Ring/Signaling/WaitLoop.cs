@@ -47,25 +47,18 @@ internal struct WaitLoop
         _polls = 0;
     }
 
-    /// <summary>
-    /// The longest single sleep, 200 ms: waits are re-checked at least this often, which bounds the damage of a
-    /// peer that died between changing the ring and waking us. Tests and test peers raise it above their own
-    /// time limits, so that a lost wake-up hangs the test instead of hiding behind the re-check. Not a user knob.
-    /// </summary>
-    internal static int SleepCapMs { get; set; } = 200;
-
-    /// <summary>How long the next sleep may last: the time left, at most <see cref="SleepCapMs"/>.</summary>
+    /// <summary>How long the next sleep may last: the time left, at most the strategy's sleep cap.</summary>
     public readonly int SleepMs
     {
         get
         {
             if (_deadline == long.MaxValue)
             {
-                return SleepCapMs;
+                return _strategy.SleepCapMs;
             }
 
             long leftMs = (_deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
-            return (int)Math.Max(1, Math.Min(leftMs + 1, SleepCapMs));
+            return (int)Math.Max(1, Math.Min(leftMs + 1, _strategy.SleepCapMs));
         }
     }
 

@@ -28,10 +28,15 @@ public sealed class WaitStrategy
     /// <summary>The default spin budget: polls before yielding or blocking (roughly 50–100 µs).</summary>
     public const int DefaultSpinCount = 1000;
 
-    private WaitStrategy(WaitStrategyKind kind, int spinCount)
+    /// <summary>The longest single sleep by default: waits re-check at least this often, which bounds the damage
+    /// of a peer that died between changing the ring and waking the sleeper.</summary>
+    internal const int DefaultSleepCapMs = 200;
+
+    private WaitStrategy(WaitStrategyKind kind, int spinCount, int sleepCapMs = DefaultSleepCapMs)
     {
         Kind = kind;
         SpinCount = spinCount;
+        SleepCapMs = sleepCapMs;
     }
 
     /// <summary>Poll continuously; never sleeps.</summary>
@@ -45,6 +50,13 @@ public sealed class WaitStrategy
 
     /// <summary>Polls before yielding or blocking.</summary>
     public int SpinCount { get; }
+
+    /// <summary>The longest single sleep, in milliseconds (default 200). Tests and test peers raise it above their own
+    /// time limits, so that a lost wake-up hangs the wait instead of hiding behind the periodic re-check. Not a user knob.</summary>
+    internal int SleepCapMs { get; }
+
+    /// <summary>The same strategy with another sleep cap (see <see cref="SleepCapMs"/>).</summary>
+    internal WaitStrategy WithSleepCap(int sleepCapMs) => new(Kind, SpinCount, sleepCapMs);
 
     /// <summary>Poll <paramref name="spinCount"/> times, then yield the core between polls.</summary>
     public static WaitStrategy SpinThenYield(int spinCount = DefaultSpinCount) =>
