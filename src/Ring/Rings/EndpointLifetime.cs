@@ -65,7 +65,8 @@ internal sealed class EndpointLifetime
     }
 
     /// <summary>Marks the endpoint disposed; releases what it holds now, or, if a call is under way, when it ends.</summary>
-    /// <returns><c>false</c> if it was already disposed.</returns>
+    /// <returns>Whether a call is under way (the caller then wakes it, in case it sleeps); <c>false</c> also if the
+    /// endpoint was already disposed.</returns>
     public bool Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -79,6 +80,7 @@ internal sealed class EndpointLifetime
         if (Volatile.Read(ref _inCall) == 0)
         {
             Release();
+            return false;
         }
 
         return true;

@@ -228,10 +228,20 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// unreleased (and mapped until it is disposed).</summary>
     public void Dispose()
     {
-        if (_lifetime.Dispose())
+        // A call under way may sleep: wake it, so that it sees the dispose (if it has not ended and unmapped meanwhile).
+        if (_lifetime.Dispose() && _ring.Section.TryAddReference())
         {
-            AsyncDataWaiter.NotifyIfRunning();
+            try
+            {
+                _signals.Data.Event.Signal();
+            }
+            finally
+            {
+                _ring.Section.ReleaseReference();
+            }
         }
+
+        AsyncDataWaiter.NotifyIfRunning();
     }
 
     /// <summary>Whether a committed message waits at the head; releases the padding in front of it.</summary>

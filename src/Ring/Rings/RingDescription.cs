@@ -84,9 +84,9 @@ internal readonly struct RingDescription
                 nameof(options));
         }
 
-        if (options.InitialPosition < 0 || options.InitialPosition > RingHeader.MaxPosition / 2 || options.InitialPosition % RecordLayout.Alignment != 0)
+        if (options.InitialPosition < 0 || options.InitialPosition > 1L << 62 || options.InitialPosition % RecordLayout.Alignment != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.InitialPosition, "The initial position must be a multiple of 8 from 0 to 2^61.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.InitialPosition, "The initial position must be a multiple of 8 from 0 to 2^62.");
         }
 
         return new RingDescription(options.Kind, options.Capacity, options.Access, typeName, fingerprint, size, options.InitialPosition);

@@ -30,8 +30,8 @@ internal readonly unsafe struct RingHeader
     /// <summary>The largest data area (1 GiB).</summary>
     public const int MaxCapacity = 1 << 30;
 
-    /// <summary>Positions stay below 2^62: far beyond what a ring moves in centuries, and far from overflow.</summary>
-    public const long MaxPosition = 1L << 62;
+    /// <summary>Positions stay below 2^63 − 2^32 (29 years at 10 GB/s), so that a position plus a record never overflows.</summary>
+    public const long MaxPosition = long.MaxValue - (1L << 32);
 
     private readonly byte* _base;
 
@@ -188,7 +188,7 @@ internal readonly unsafe struct RingHeader
         if (head < 0 || head > MaxPosition || tail - head < 0 || tail - head > capacity || ((tail | head) & (RecordLayout.Alignment - 1)) != 0)
         {
             throw new RingFormatException("head/tail positions", $"head {head}, tail {tail}",
-                $"8-aligned positions from 0 to 2^62 with 0 <= tail - head <= {capacity}");
+                $"8-aligned positions from 0 to 2^63 - 2^32 with 0 <= tail - head <= {capacity}");
         }
     }
 
@@ -198,7 +198,7 @@ internal readonly unsafe struct RingHeader
     {
         if (position < 0 || position > MaxPosition || (position & (RecordLayout.Alignment - 1)) != 0)
         {
-            throw new RingFormatException(field, position.ToString(), "a multiple of 8 from 0 to 2^62");
+            throw new RingFormatException(field, position.ToString(), "a multiple of 8 from 0 to 2^63 - 2^32");
         }
     }
 

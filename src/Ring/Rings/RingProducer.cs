@@ -183,7 +183,21 @@ public sealed unsafe class RingProducer : IDisposable
     /// <summary>Detaches the producer and gives up its role (SPSC) — at once, or, if another thread is blocked in
     /// <c>Write</c>, as soon as that call has ended with <see cref="ObjectDisposedException"/>. Claims still open can
     /// be completed afterwards: the ring stays mapped for them, so they never block the consumer for good.</summary>
-    public void Dispose() => _lifetime.Dispose();
+    public void Dispose()
+    {
+        // A call under way may sleep: wake it, so that it sees the dispose (if it has not ended and unmapped meanwhile).
+        if (_lifetime.Dispose() && _ring.Section.TryAddReference())
+        {
+            try
+            {
+                _signals.Space.Event.Signal();
+            }
+            finally
+            {
+                _ring.Section.ReleaseReference();
+            }
+        }
+    }
 
     /// <summary>Commits or aborts the claim at <paramref name="position"/> (called by <see cref="RingClaim"/>).</summary>
     /// <param name="position">The record's position.</param>

@@ -73,6 +73,13 @@ internal sealed class RingSignals : IDisposable
         return true;
     }
 
+    /// <summary>Wakes every sleeper of both sides (a mapping or an endpoint is going away).</summary>
+    public void WakeEveryone()
+    {
+        Data.Event.Signal();
+        Space.Event.Signal();
+    }
+
     public void Dispose()
     {
         Data.Event.Dispose();

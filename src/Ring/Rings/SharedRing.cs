@@ -155,8 +155,21 @@ public sealed unsafe class SharedRing : IDisposable
     {
         if (!_section.IsDisposed)
         {
-            Signals.Dispose();
+            // Endpoints of this mapping may sleep in a blocking call: mark the ring disposed, then wake them, so that
+            // they see it. (Sleepers of other processes wake too, re-check, and sleep again.)
+            _section.AddReference();
             _section.Dispose();
+            try
+            {
+                Signals.WakeEveryone();
+            }
+            finally
+            {
+                _section.ReleaseReference();
+            }
+
+            Signals.Dispose();
+            AsyncDataWaiter.NotifyIfRunning();
         }
     }
 

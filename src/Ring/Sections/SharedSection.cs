@@ -56,6 +56,22 @@ public sealed unsafe class SharedSection : IDisposable
         _mapping.AddReference();
     }
 
+    /// <summary>Like <see cref="AddReference"/>, also after <see cref="Dispose"/>, as long as the memory is still mapped
+    /// (someone else holds a reference).</summary>
+    /// <returns><c>false</c> if the memory is unmapped.</returns>
+    internal bool TryAddReference()
+    {
+        try
+        {
+            _mapping.AddReference();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Ends one <see cref="AddReference"/>.</summary>
     internal void ReleaseReference() => _mapping.ReleaseReference();
 

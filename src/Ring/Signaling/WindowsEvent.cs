@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 
 namespace RingIpc;
@@ -27,7 +28,17 @@ internal sealed class WindowsEvent : SharedEvent
         return signaled ? SleepOutcome.Woken : SleepOutcome.TimedOut;
     }
 
-    protected override void Wake() => _event.Set();
+    protected override void Wake()
+    {
+        try
+        {
+            _event.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The ring was disposed: nothing of this mapping sleeps on the event any more.
+        }
+    }
 
     // WaitAny above already watches the token.
     protected override void WakeForCancellation()

@@ -3,6 +3,7 @@ using Xunit;
 namespace RingIpc.Tests.CrossProcess;
 
 /// <summary>Real child processes (RingIpc.Peer) produce and consume through a named ring.</summary>
+[Collection(nameof(ProcessHeavy))]
 public class CrossProcessTests
 {
     [Fact]

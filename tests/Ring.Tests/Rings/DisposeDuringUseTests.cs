@@ -115,9 +115,14 @@ public class DisposeDuringUseTests
     {
         using var name = new TempName("dispose-wait");
         var ring = SharedRing.Create(name);
-        using var consumer = ring.CreateConsumer(Signaling.BlockingTests.Strategy(strategy));
-        var waiting = Task.Run(() => consumer.WaitForData(Timeout.InfiniteTimeSpan));
-        Thread.Sleep(200);
+        using var consumer = ring.CreateConsumer(Signaling.BlockingTests.Strict(Signaling.BlockingTests.Strategy(strategy)));
+        int tid = 0;
+        var waiting = Task.Run(() =>
+        {
+            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
+            return consumer.WaitForData(Timeout.InfiniteTimeSpan);
+        });
+        WaitUntilInItsLastPhase(strategy, consumer.Waits, () => Volatile.Read(ref tid));
         ring.Dispose();
         await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(Generous));
     }
@@ -130,11 +135,13 @@ public class DisposeDuringUseTests
     {
         using var test = new TestRing("dispose-write", new RingOptions { Capacity = 4096 });
         test.Producer.Dispose();
-        var producer = test.Ring.CreateProducer(Signaling.BlockingTests.Strategy(strategy));
+        var producer = test.Ring.CreateProducer(Signaling.BlockingTests.Strict(Signaling.BlockingTests.Strategy(strategy)));
         Signaling.BlockingTests.FillUp(producer);
         long writeEnded = 0;
+        int tid = 0;
         var writing = Task.Run(() =>
         {
+            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
             try
             {
                 producer.Write(new byte[120], 9, Timeout.InfiniteTimeSpan);
@@ -145,7 +152,7 @@ public class DisposeDuringUseTests
             }
         });
 
-        Thread.Sleep(200);
+        WaitUntilInItsLastPhase(strategy, producer.Waits, () => Volatile.Read(ref tid));
         producer.Dispose();
         RingProducer successor = CreateWhenFree(test.Ring);
         long successorAttached = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -162,6 +169,24 @@ public class DisposeDuringUseTests
             test.Consumer.Read((type, _) => types.Add(type));
             Assert.Equal(32, types.Count);
             Assert.Equal(10, types[^1]);
+        }
+    }
+
+    /// <summary>Waits until a blocked call is in its strategy's last phase: asleep in the kernel, yielding, or spinning.</summary>
+    private static void WaitUntilInItsLastPhase(string strategy, WaitCounters waits, Func<int> threadId)
+    {
+        switch (strategy)
+        {
+            case "block":
+                KernelWaits.WaitUntil(() => threadId() != 0, "the waiting thread's start");
+                KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, threadId());
+                break;
+            case "yield":
+                KernelWaits.WaitUntil(() => waits.Yields > 100, "the yielding phase");
+                break;
+            default:
+                KernelWaits.WaitUntil(() => waits.Spins > 10_000, "the spinning phase");
+                break;
         }
     }
 

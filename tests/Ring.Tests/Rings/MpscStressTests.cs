@@ -6,6 +6,7 @@ using Xunit;
 
 namespace RingIpc.Tests.Rings;
 
+[Collection(nameof(ProcessHeavy))]
 public class MpscStressTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace RingIpc.Tests.Rings;
 
 /// <summary>Padding records (aborted claims, revoked claims, wrap padding) carry no message, but they hold
 /// space until the consumer steps over them: every consumer path must release them.</summary>
+[Collection(nameof(ProcessHeavy))]
 public class PaddingTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);

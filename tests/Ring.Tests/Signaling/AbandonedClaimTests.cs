@@ -1,11 +1,13 @@
 using System;
 using System.Buffers.Binary;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace RingIpc.Tests.Signaling;
 
 /// <summary>A producer process that dies between claiming and committing must not block the ring for good:
 /// a waiting consumer revokes the claim once its process is gone, and never while it lives.</summary>
+[Collection(nameof(ProcessHeavy))]
 public class AbandonedClaimTests
 {
     [Theory]
@@ -36,6 +38,25 @@ public class AbandonedClaimTests
         Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(30)), "the abandoned claim still blocks the ring");
         Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))));
         Assert.False(consumer.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task An_awaiting_consumer_skips_the_claim_of_a_killed_producer_process()
+    {
+        using var name = new TempName("abandoned-async");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
+        using var consumer = ring.CreateConsumer();
+        using var peer = PeerProcess.Start("claim-and-hold", name, "120");
+        peer.WaitForOutput("claimed", TimeSpan.FromMinutes(2));
+        using var other = ring.CreateProducer();
+        Assert.True(other.TryWrite(new byte[] { 42 }, messageType: 1));
+
+        Task<bool> waiting = consumer.WaitToReadAsync().AsTask();
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted, "a live producer's claim must not be revoked");
+        peer.Kill();
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)), "the abandoned claim still blocks the ring");
+        Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))));
     }
 
     [Fact]

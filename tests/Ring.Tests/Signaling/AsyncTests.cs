@@ -6,7 +6,9 @@ using Xunit;
 
 namespace RingIpc.Tests.Signaling;
 
-/// <summary>WaitToReadAsync and ReadAsync: one background thread waits for every ring.</summary>
+/// <summary>WaitToReadAsync and ReadAsync: one background thread waits for every ring. The consumers' sleep cap is
+/// lifted, so a lost wake-up leaves a wait pending until the test's time limit.</summary>
+[Collection(nameof(ProcessHeavy))]
 public class AsyncTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
@@ -23,16 +25,50 @@ public class AsyncTests
     }
 
     [Fact]
-    public async Task A_write_completes_a_pending_wait()
+    public async Task A_write_wakes_the_sleeping_waiter_thread_and_completes_a_pending_wait()
     {
-        using var test = new TestRing("async-wake");
-        var (name, ring, producer, consumer) = test;
+        using var name = new TempName("async-wake");
+        using var ring = SharedRing.Create(name);
+        using var producer = ring.CreateProducer();
+        using var consumer = ring.CreateConsumer(BlockingTests.Strict(WaitStrategy.Default));
         Task<bool> wait = consumer.WaitToReadAsync().AsTask();
-        await Task.Delay(100);
+        WaitUntilTheWaiterThreadSleepsFor(ring);
         Assert.False(wait.IsCompleted);
         producer.TryWrite(new byte[] { 1 });
         Assert.True(await wait.WaitAsync(Generous));
+        Assert.True(consumer.Waits.Woken >= 1, $"the waiter thread was not woken: {consumer.Waits}");
+        Assert.Equal((0L, 0L), (consumer.Waits.TimedOut, consumer.Waits.Polled));
+        Assert.Equal(1, producer.WakeCalls);
         Assert.Equal(1, await consumer.ReadAsync((_, payload) => Assert.Equal(1, payload[0])).AsTask().WaitAsync(Generous));
+    }
+
+    [Fact]
+    public async Task An_awaiting_consumer_sleeps_and_a_synchronous_wait_after_it_is_woken_too()
+    {
+        // The waiter thread withdraws its announcement before it completes a wait, so a synchronous wait that
+        // follows never shares the consumer-waiting flag with it (a lost wake-up when the cap is lifted).
+        using var name = new TempName("async-then-sync");
+        using var ring = SharedRing.Create(name);
+        using var producer = ring.CreateProducer();
+        using var consumer = ring.CreateConsumer(BlockingTests.Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
+        using (var cancellation = new CancellationTokenSource())
+        {
+            Task<bool> wait = consumer.WaitToReadAsync(cancellation.Token).AsTask();
+            WaitUntilTheWaiterThreadSleepsFor(ring);
+            cancellation.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(Generous));
+        }
+
+        int tid = 0;
+        var waiting = Task.Run(() =>
+        {
+            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
+            return consumer.WaitForData(TimeSpan.FromSeconds(60));
+        });
+        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the waiting thread's start");
+        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
+        producer.TryWrite(new byte[] { 2 });
+        Assert.True(await waiting.WaitAsync(Generous), "the synchronous wait was not woken");
     }
 
     [Fact]
@@ -41,12 +77,12 @@ public class AsyncTests
         const int Rings = 20;
         var names = Enumerable.Range(0, Rings).Select(_ => new TempName("async-many")).ToArray();
         var rings = names.Select(n => SharedRing.Create(n, new RingOptions { Capacity = 4096 })).ToArray();
-        var consumers = rings.Select(r => r.CreateConsumer()).ToArray();
+        var consumers = rings.Select(r => r.CreateConsumer(BlockingTests.Strict(WaitStrategy.Default))).ToArray();
         var producers = rings.Select(r => r.CreateProducer()).ToArray();
         try
         {
             var waits = consumers.Select(c => c.WaitToReadAsync().AsTask()).ToArray();
-            await Task.Delay(100);
+            WaitUntilTheWaiterThreadSleepsFor(rings);
             Assert.All(waits, w => Assert.False(w.IsCompleted));
             for (int i = Rings - 1; i >= 0; i -= 2)
             {
@@ -100,6 +136,13 @@ public class AsyncTests
 
         producer.TryWrite(new byte[] { 3 });
         Assert.True(await consumer.WaitToReadAsync().AsTask().WaitAsync(Generous));
+    }
+
+    /// <summary>The waiter thread announced its wait on <paramref name="ring"/> and sleeps in the kernel.</summary>
+    internal static void WaitUntilTheWaiterThreadSleepsFor(params SharedRing[] rings)
+    {
+        KernelWaits.WaitUntil(() => rings.All(r => r.Header.ConsumerWaiting.LoadAcquire() == 1), "the waiter thread's announcement");
+        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, KernelWaits.AsyncWaiterThreadId());
     }
 
     [Fact]

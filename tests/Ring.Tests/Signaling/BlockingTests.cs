@@ -7,6 +7,7 @@ using Xunit;
 namespace RingIpc.Tests.Signaling;
 
 /// <summary>Blocking writes and reads within one process: timeouts, cancellation, wake-ups, strategies.</summary>
+[Collection(nameof(ProcessHeavy))]
 public class BlockingTests
 {
     /// <summary>This shared 2-core machine pauses for tens of milliseconds at times; the typical overshoot is
@@ -26,6 +27,7 @@ public class BlockingTests
         var clock = Stopwatch.StartNew();
         Assert.False(consumer.WaitForData(timeout));
         AssertReturnedAtDeadline(clock.Elapsed, timeout);
+        AssertReachedItsLastPhase(strategy, consumer.Waits);
         Assert.Equal(0, consumer.Read((_, _) => Assert.Fail("no message"), 10, TimeSpan.FromMilliseconds(50)));
     }
 
@@ -55,37 +57,58 @@ public class BlockingTests
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<TimeoutException>(() => producer.Write(new byte[120], timeout));
         AssertReturnedAtDeadline(clock.Elapsed, timeout);
+        AssertReachedItsLastPhase(strategy, producer.Waits);
         Assert.Contains(name.Name, error.Message);
         Assert.Equal(32, consumer.Read((_, _) => { }));
     }
 
-    [Fact]
-    public async Task A_sleeping_consumer_is_woken_by_a_write_and_the_producer_counts_one_wake()
+    [Theory]
+    [InlineData(30_000)]
+    [InlineData(-1)] // Timeout.InfiniteTimeSpan
+    public async Task A_consumer_asleep_in_the_kernel_is_woken_by_a_write(int timeoutMs)
     {
         using var name = new TempName("wake");
         using var ring = SharedRing.Create(name);
         using var producer = ring.CreateProducer();
-        using var consumer = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
-        var waiting = Task.Run(() => consumer.WaitForData(TimeSpan.FromSeconds(30)));
-        WaitUntilAsleep(ring);
+        using var consumer = ring.CreateConsumer(Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
+        int tid = 0;
+        var waiting = Task.Run(() =>
+        {
+            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
+            return consumer.WaitForData(TimeSpan.FromMilliseconds(timeoutMs));
+        });
+        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the waiting thread's start");
+        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
         producer.Write(new byte[] { 7 }, TimeSpan.FromSeconds(5));
-        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)), "the consumer was not woken");
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(60)), "the consumer was not woken");
+
+        // Its one sleep ended by the wake-up: not by a time limit (there is none short of the deadline), not by polling.
+        Assert.Equal((1L, 0L, 0L, 0L), (consumer.Waits.Woken, consumer.Waits.TimedOut, consumer.Waits.Polled, consumer.Waits.Changed));
         Assert.Equal(1, producer.WakeCalls);
     }
 
-    [Fact]
-    public async Task A_sleeping_producer_is_woken_when_the_consumer_frees_space()
+    [Theory]
+    [InlineData(30_000)]
+    [InlineData(-1)] // Timeout.InfiniteTimeSpan
+    public async Task A_producer_asleep_in_the_kernel_is_woken_when_the_consumer_frees_space(int timeoutMs)
     {
         using var name = new TempName("space");
         using var ring = SharedRing.Create(name, new RingOptions { Capacity = 4096 });
-        using var producer = ring.CreateProducer(WaitStrategy.SpinThenBlock(spinCount: 0));
+        using var producer = ring.CreateProducer(Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
         using var consumer = ring.CreateConsumer();
         FillUp(producer);
-        var writing = Task.Run(() => producer.Write(new byte[120], 99, TimeSpan.FromSeconds(30)));
-        WaitUntilAsleep(ring, RingHeaderFields.Offsets.ProducersWaiting);
+        int tid = 0;
+        var writing = Task.Run(() =>
+        {
+            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
+            producer.Write(new byte[120], 99, TimeSpan.FromMilliseconds(timeoutMs));
+        });
+        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the writing thread's start");
+        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
         Assert.False(writing.IsCompleted);
         Assert.Equal(1, consumer.Read((_, _) => { }, maxMessages: 1));
-        await writing.WaitAsync(TimeSpan.FromSeconds(30));
+        await writing.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal((1L, 0L, 0L, 0L), (producer.Waits.Woken, producer.Waits.TimedOut, producer.Waits.Polled, producer.Waits.Changed));
         Assert.Equal(1, consumer.WakeCalls);
         int lastType = -1;
         consumer.Read((type, _) => lastType = type);
@@ -93,14 +116,25 @@ public class BlockingTests
     }
 
     [Fact]
-    public void A_cancelled_read_throws_and_leaves_the_ring_usable()
+    public async Task A_cancelled_read_throws_and_leaves_the_ring_usable()
     {
-        using var test = new TestRing("cancel-read");
-        var (name, ring, producer, consumer) = test;
-        using var cancellation = CancelAfter(TimeSpan.FromMilliseconds(200));
+        using var name = new TempName("cancel-read");
+        using var ring = SharedRing.Create(name);
+        using var producer = ring.CreateProducer();
+        using var consumer = ring.CreateConsumer(Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
+        using var cancellation = new CancellationTokenSource();
+        int tid = 0;
+        var waiting = Task.Run(() =>
+        {
+            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
+            return consumer.WaitForData(TimeSpan.FromSeconds(60), cancellation.Token);
+        });
+        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the waiting thread's start");
+        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
         var clock = Stopwatch.StartNew();
-        Assert.ThrowsAny<OperationCanceledException>(() => consumer.WaitForData(TimeSpan.FromSeconds(30), cancellation.Token));
-        AssertPrompt(clock.Elapsed, TimeSpan.FromMilliseconds(200));
+        cancellation.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(60)));
+        AssertPrompt(clock.Elapsed, TimeSpan.Zero);
 
         producer.Write(new byte[] { 5 }, TimeSpan.FromSeconds(5));
         Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(5)));
@@ -109,15 +143,26 @@ public class BlockingTests
     }
 
     [Fact]
-    public void A_cancelled_write_throws_writes_nothing_and_leaves_the_ring_usable()
+    public async Task A_cancelled_write_throws_writes_nothing_and_leaves_the_ring_usable()
     {
-        using var test = new TestRing("cancel-write", new RingOptions { Capacity = 4096 });
-        var (name, ring, producer, consumer) = test;
+        using var name = new TempName("cancel-write");
+        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 4096 });
+        using var producer = ring.CreateProducer(Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
+        using var consumer = ring.CreateConsumer();
         FillUp(producer);
-        using var cancellation = CancelAfter(TimeSpan.FromMilliseconds(200));
+        using var cancellation = new CancellationTokenSource();
+        int tid = 0;
+        var writing = Task.Run(() =>
+        {
+            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
+            producer.Write(new byte[120], 1, TimeSpan.FromSeconds(60), cancellation.Token);
+        });
+        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the writing thread's start");
+        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
         var clock = Stopwatch.StartNew();
-        Assert.ThrowsAny<OperationCanceledException>(() => producer.Write(new byte[120], 1, TimeSpan.FromSeconds(30), cancellation.Token));
-        AssertPrompt(clock.Elapsed, TimeSpan.FromMilliseconds(200));
+        cancellation.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writing.WaitAsync(TimeSpan.FromSeconds(60)));
+        AssertPrompt(clock.Elapsed, TimeSpan.Zero);
         Assert.Equal(32, consumer.Read((type, _) => Assert.Equal(0, type)));
         producer.Write(new byte[120], 2, TimeSpan.FromSeconds(5));
         Assert.Equal(1, consumer.Read((type, _) => Assert.Equal(2, type)));
@@ -174,6 +219,30 @@ public class BlockingTests
         return source;
     }
 
+    /// <summary>The strategy with the sleep cap lifted: only a wake-up or the deadline ends a sleep, so a lost
+    /// wake-up fails the test instead of hiding behind the periodic re-check.</summary>
+    internal static WaitStrategy Strict(WaitStrategy strategy) => RingIpc.Peer.Strict.Of(strategy);
+
+    /// <summary>The wait went all the way to the strategy's last phase: it slept, it yielded, or it spun.</summary>
+    internal static void AssertReachedItsLastPhase(string strategy, WaitCounters waits)
+    {
+        switch (strategy)
+        {
+            case "block":
+                Assert.True(waits.Sleeps > 0, $"the wait never slept: {waits}");
+                Assert.Equal(0, waits.Polled);
+                break;
+            case "yield":
+                Assert.True(waits.Yields > 8, $"the wait never reached its yielding phase: {waits}");
+                Assert.Equal(0, waits.Sleeps);
+                break;
+            default:
+                Assert.True(waits.Spins > 0, $"the wait never spun: {waits}");
+                Assert.Equal((0L, 0L), (waits.Yields, waits.Sleeps));
+                break;
+        }
+    }
+
     internal static WaitStrategy Strategy(string name) => name switch
     {
         "spin" => WaitStrategy.BusySpin,
@@ -204,17 +273,4 @@ public class BlockingTests
         Assert.True(elapsed <= deadline + Slack, $"returned after {elapsed.TotalMilliseconds} ms, more than {Slack.TotalMilliseconds} ms past the {deadline.TotalMilliseconds} ms deadline");
     }
 
-    /// <summary>Waits until a side has announced that it sleeps: the consumer-waiting flag, or the producers-waiting count.</summary>
-    internal static void WaitUntilAsleep(SharedRing ring, int wordOffset = RingHeaderFields.Offsets.ConsumerWaiting)
-    {
-        var clock = Stopwatch.StartNew();
-        using var section = SharedSection.Open(ring.Name);
-        while (BitConverter.ToInt32(section.GetSpan(wordOffset, 4)) == 0)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the waiter never went to sleep");
-            Thread.Sleep(5);
-        }
-
-        Thread.Sleep(20); // from announcing to being in the futex wait
-    }
 }

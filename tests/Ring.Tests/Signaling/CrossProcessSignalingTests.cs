@@ -7,7 +7,9 @@ using Xunit;
 
 namespace RingIpc.Tests.Signaling;
 
-/// <summary>Signaling between real processes: wake-ups, idle cost, the create race.</summary>
+/// <summary>Signaling between real processes: wake-ups, idle cost, the create race. The peers' waits have no
+/// periodic re-check (see RingIpc.Peer.Strict), so a lost wake-up stalls a peer past its deadline and fails.</summary>
+[Collection(nameof(ProcessHeavy))]
 public class CrossProcessSignalingTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
@@ -19,9 +21,26 @@ public class CrossProcessSignalingTests
     {
         using var name = new TempName("bursts");
         using var ring = SharedRing.Create(name, new RingOptions { Capacity = 64 * 1024 });
-        // A lost wake-up leaves the consumer asleep past its 30 s wait: the peer fails. (Whether it sleeps at all
-        // depends on the machine's load; the deterministic sleep-and-wake tests are in BlockingTests.)
-        PeerExchange.Run(name, 1_000_000, new PeerSpec(consumerMode), new PeerSpec("produce-blocking"));
+        // A lost wake-up leaves the consumer asleep past its 30 s wait: the peer fails.
+        (string consumer, string[] producers) = PeerExchange.Run(name, 1_000_000, new PeerSpec(consumerMode), new PeerSpec("produce-blocking"));
+        AssertSleptAndWasWoken(consumer);
+        AssertNoSleepPolled(producers[0]);
+    }
+
+    /// <summary>The peer's waits slept, and only wake-ups (or a word that had already moved on) ended the sleeps:
+    /// none reached its time limit, none fell back to polling.</summary>
+    internal static void AssertSleptAndWasWoken(string output)
+    {
+        Assert.True(KernelWaits.Count(output, "woken") > 0, $"the peer never slept and was woken, so this run could not lose a wake-up:\n{output}");
+        Assert.Equal(0, KernelWaits.Count(output, "timed-out"));
+        AssertNoSleepPolled(output);
+    }
+
+    /// <summary>No sleep of the peer polled: its futex works.</summary>
+    internal static void AssertNoSleepPolled(string output)
+    {
+        Assert.Equal(0, KernelWaits.Count(output, "polled"));
+        Assert.Equal(0, KernelWaits.Count(output, "futex-failure"));
     }
 
     [Fact]
@@ -67,15 +86,28 @@ public class CrossProcessSignalingTests
     {
         const int Processes = 8;
         using var name = new TempName("race");
-        long startAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1500;
-        var peers = Enumerable.Range(0, Processes)
-            .Select(_ => PeerProcess.Start("open-or-create", name, Invariant(startAt)))
-            .ToArray();
+        string barrier = System.IO.Path.Combine(System.IO.Path.GetTempPath(), name.Name + ".barrier");
+        var peers = Enumerable.Range(0, Processes).Select(_ => PeerProcess.Start("open-or-create", name, barrier)).ToArray();
         try
         {
+            // A start barrier: every process is up (JIT and all) before any of them calls OpenOrCreate.
+            foreach (PeerProcess peer in peers)
+            {
+                peer.WaitForOutput("ready", Timeout);
+            }
+
+            System.IO.File.WriteAllText(barrier, "go");
             string[] outputs = peers.Select(p => p.WaitForSuccess(Timeout)).ToArray();
             Assert.Equal(1, outputs.Count(o => o.Contains("created=True", StringComparison.Ordinal)));
             Assert.Equal(Processes - 1, outputs.Count(o => o.Contains("created=False", StringComparison.Ordinal)));
+
+            // The calls overlapped: some process began its OpenOrCreate before the creator's had ended.
+            var calls = outputs.Select(o => Regex.Match(o, @"created=(\w+) pid=\d+ began=(\d+) ended=(\d+)"))
+                .Select(m => (Created: m.Groups[1].Value == "True", Began: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), Ended: long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)))
+                .ToArray();
+            var creator = calls.Single(c => c.Created);
+            Assert.True(calls.Count(c => !c.Created && c.Began < creator.Ended) > 0,
+                "no other process called OpenOrCreate while the creator did: the race never happened");
 
             using var ring = SharedRing.Open(name);
             using var consumer = ring.CreateConsumer();
@@ -89,6 +121,8 @@ public class CrossProcessSignalingTests
             {
                 peer.Dispose();
             }
+
+            System.IO.File.Delete(barrier);
         }
     }
 

@@ -5,8 +5,72 @@ using Xunit;
 namespace RingIpc.Tests.Signaling;
 
 /// <summary>The exclusive roles: one consumer per ring, one producer per SPSC ring.</summary>
+[Collection(nameof(ProcessHeavy))]
 public class RoleTests
 {
+    [Fact]
+    public void A_role_lock_is_never_handed_out_on_a_lock_file_that_Delete_unlinked()
+    {
+        using var name = new TempName("role-delete-race");
+        using var ring = SharedRing.Create(name);
+        using var other = SharedRing.Open(name);
+        int unlinked = 0;
+
+        // Every time, a Delete removes the lock file between its opening and its locking (the window of the race).
+        FlockMutex.BetweenOpenAndLockForTests = path =>
+        {
+            if (path.EndsWith("@consumer", StringComparison.Ordinal) && unlinked++ < 1000)
+            {
+                System.IO.File.Delete(path);
+            }
+        };
+        try
+        {
+            var error = Assert.Throws<System.IO.IOException>(() => ring.CreateConsumer());
+            Assert.Contains("replaced", error.Message);
+        }
+        finally
+        {
+            FlockMutex.BetweenOpenAndLockForTests = null;
+        }
+
+        // Without the race the role works, and there is one holder.
+        using var first = ring.CreateConsumer();
+        Assert.Throws<RingRoleException>(() => other.CreateConsumer());
+    }
+
+    [Fact]
+    public void A_lock_file_replaced_once_while_it_is_locked_is_locked_again_on_the_new_file()
+    {
+        using var name = new TempName("role-delete-once");
+        using var ring = SharedRing.Create(name);
+        using var other = SharedRing.Open(name);
+        bool unlinked = false;
+        FlockMutex.BetweenOpenAndLockForTests = path =>
+        {
+            if (!unlinked && path.EndsWith("@consumer", StringComparison.Ordinal))
+            {
+                unlinked = true;
+                System.IO.File.Delete(path);
+            }
+        };
+        RingConsumer first;
+        try
+        {
+            first = ring.CreateConsumer();
+        }
+        finally
+        {
+            FlockMutex.BetweenOpenAndLockForTests = null;
+        }
+
+        using (first)
+        {
+            Assert.True(unlinked);
+            Assert.Throws<RingRoleException>(() => other.CreateConsumer()); // the lock sits on the published file
+        }
+    }
+
     [Fact]
     public void A_second_consumer_is_refused_with_the_holders_pid_until_the_first_is_disposed()
     {
