@@ -110,3 +110,76 @@ internal static class Prerequisite
 
     public static bool IsRoot => Environment.UserName == "root";
 }
+
+/// <summary>A blocking call run on a thread of its own, whose native id is known, so that a test can wait until
+/// the call really sleeps in the kernel before it wakes, cancels, disposes or times it out.</summary>
+internal sealed class BlockingCall
+{
+    private int _threadId;
+
+    private BlockingCall(Func<BlockingCall, System.Threading.Tasks.Task> start)
+    {
+        Task = start(this);
+    }
+
+    /// <summary>The call's outcome.</summary>
+    public System.Threading.Tasks.Task Task { get; }
+
+    /// <summary>The native id of the thread that runs the call.</summary>
+    public int ThreadId
+    {
+        get
+        {
+            KernelWaits.WaitUntil(() => Volatile.Read(ref _threadId) != 0, "the call's start");
+            return _threadId;
+        }
+    }
+
+    public static BlockingCall Start(Action call) =>
+        new(self => System.Threading.Tasks.Task.Run(() =>
+        {
+            Volatile.Write(ref self._threadId, KernelWaits.CurrentThreadId());
+            call();
+        }));
+
+    public static BlockingCall<T> Start<T>(Func<T> call) => new(call);
+
+    /// <summary>Waits until the call sleeps in a futex wait.</summary>
+    public BlockingCall WaitUntilAsleep()
+    {
+        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, ThreadId);
+        return this;
+    }
+}
+
+/// <summary>A <see cref="BlockingCall"/> with a result.</summary>
+internal sealed class BlockingCall<T>
+{
+    private int _threadId;
+
+    public BlockingCall(Func<T> call)
+    {
+        Task = System.Threading.Tasks.Task.Run(() =>
+        {
+            Volatile.Write(ref _threadId, KernelWaits.CurrentThreadId());
+            return call();
+        });
+    }
+
+    public System.Threading.Tasks.Task<T> Task { get; }
+
+    public int ThreadId
+    {
+        get
+        {
+            KernelWaits.WaitUntil(() => Volatile.Read(ref _threadId) != 0, "the call's start");
+            return _threadId;
+        }
+    }
+
+    public BlockingCall<T> WaitUntilAsleep()
+    {
+        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, ThreadId);
+        return this;
+    }
+}

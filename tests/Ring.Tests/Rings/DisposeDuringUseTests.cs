@@ -116,15 +116,10 @@ public class DisposeDuringUseTests
         using var name = new TempName("dispose-wait");
         var ring = SharedRing.Create(name);
         using var consumer = ring.CreateConsumer(Signaling.BlockingTests.Strict(Signaling.BlockingTests.Strategy(strategy)));
-        int tid = 0;
-        var waiting = Task.Run(() =>
-        {
-            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
-            return consumer.WaitForData(Timeout.InfiniteTimeSpan);
-        });
-        WaitUntilInItsLastPhase(strategy, consumer.Waits, () => Volatile.Read(ref tid));
+        var waiting = BlockingCall.Start(() => consumer.WaitForData(Timeout.InfiniteTimeSpan));
+        WaitUntilInItsLastPhase(strategy, consumer.Waits, () => waiting.ThreadId);
         ring.Dispose();
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(Generous));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.Task.WaitAsync(Generous));
     }
 
     [Theory]
@@ -138,10 +133,8 @@ public class DisposeDuringUseTests
         var producer = test.Ring.CreateProducer(Signaling.BlockingTests.Strict(Signaling.BlockingTests.Strategy(strategy)));
         Signaling.BlockingTests.FillUp(producer);
         long writeEnded = 0;
-        int tid = 0;
-        var writing = Task.Run(() =>
+        var writing = BlockingCall.Start(() =>
         {
-            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
             try
             {
                 producer.Write(new byte[120], 9, Timeout.InfiniteTimeSpan);
@@ -152,13 +145,13 @@ public class DisposeDuringUseTests
             }
         });
 
-        WaitUntilInItsLastPhase(strategy, producer.Waits, () => Volatile.Read(ref tid));
+        WaitUntilInItsLastPhase(strategy, producer.Waits, () => writing.ThreadId);
         producer.Dispose();
         RingProducer successor = CreateWhenFree(test.Ring);
         long successorAttached = System.Diagnostics.Stopwatch.GetTimestamp();
         using (successor)
         {
-            await Assert.ThrowsAsync<ObjectDisposedException>(() => writing.WaitAsync(Generous));
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => writing.Task.WaitAsync(Generous));
             Assert.True(Interlocked.Read(ref writeEnded) != 0 && Interlocked.Read(ref writeEnded) <= successorAttached,
                 "a successor producer attached while the disposed producer's Write was still under way");
 
@@ -178,7 +171,6 @@ public class DisposeDuringUseTests
         switch (strategy)
         {
             case "block":
-                KernelWaits.WaitUntil(() => threadId() != 0, "the waiting thread's start");
                 KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, threadId());
                 break;
             case "yield":

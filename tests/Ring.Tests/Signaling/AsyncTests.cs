@@ -59,14 +59,7 @@ public class AsyncTests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(Generous));
         }
 
-        int tid = 0;
-        var waiting = Task.Run(() =>
-        {
-            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
-            return consumer.WaitForData(TimeSpan.FromSeconds(60));
-        });
-        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the waiting thread's start");
-        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
+        var waiting = BlockingCall.Start(() => consumer.WaitForData(TimeSpan.FromSeconds(60))).WaitUntilAsleep().Task;
         producer.TryWrite(new byte[] { 2 });
         Assert.True(await waiting.WaitAsync(Generous), "the synchronous wait was not woken");
     }

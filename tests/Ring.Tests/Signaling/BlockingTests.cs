@@ -71,14 +71,7 @@ public class BlockingTests
         using var ring = SharedRing.Create(name);
         using var producer = ring.CreateProducer();
         using var consumer = ring.CreateConsumer(Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
-        int tid = 0;
-        var waiting = Task.Run(() =>
-        {
-            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
-            return consumer.WaitForData(TimeSpan.FromMilliseconds(timeoutMs));
-        });
-        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the waiting thread's start");
-        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
+        var waiting = BlockingCall.Start(() => consumer.WaitForData(TimeSpan.FromMilliseconds(timeoutMs))).WaitUntilAsleep().Task;
         producer.Write(new byte[] { 7 }, TimeSpan.FromSeconds(5));
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(60)), "the consumer was not woken");
 
@@ -97,14 +90,7 @@ public class BlockingTests
         using var producer = ring.CreateProducer(Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
         using var consumer = ring.CreateConsumer();
         FillUp(producer);
-        int tid = 0;
-        var writing = Task.Run(() =>
-        {
-            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
-            producer.Write(new byte[120], 99, TimeSpan.FromMilliseconds(timeoutMs));
-        });
-        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the writing thread's start");
-        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
+        var writing = BlockingCall.Start(() => producer.Write(new byte[120], 99, TimeSpan.FromMilliseconds(timeoutMs))).WaitUntilAsleep().Task;
         Assert.False(writing.IsCompleted);
         Assert.Equal(1, consumer.Read((_, _) => { }, maxMessages: 1));
         await writing.WaitAsync(TimeSpan.FromSeconds(60));
@@ -123,14 +109,7 @@ public class BlockingTests
         using var producer = ring.CreateProducer();
         using var consumer = ring.CreateConsumer(Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
         using var cancellation = new CancellationTokenSource();
-        int tid = 0;
-        var waiting = Task.Run(() =>
-        {
-            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
-            return consumer.WaitForData(TimeSpan.FromSeconds(60), cancellation.Token);
-        });
-        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the waiting thread's start");
-        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
+        var waiting = BlockingCall.Start(() => consumer.WaitForData(TimeSpan.FromSeconds(60), cancellation.Token)).WaitUntilAsleep().Task;
         var clock = Stopwatch.StartNew();
         cancellation.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(60)));
@@ -151,14 +130,7 @@ public class BlockingTests
         using var consumer = ring.CreateConsumer();
         FillUp(producer);
         using var cancellation = new CancellationTokenSource();
-        int tid = 0;
-        var writing = Task.Run(() =>
-        {
-            Volatile.Write(ref tid, KernelWaits.CurrentThreadId());
-            producer.Write(new byte[120], 1, TimeSpan.FromSeconds(60), cancellation.Token);
-        });
-        KernelWaits.WaitUntil(() => Volatile.Read(ref tid) != 0, "the writing thread's start");
-        KernelWaits.WaitUntilInFutexWait(Environment.ProcessId, tid);
+        var writing = BlockingCall.Start(() => producer.Write(new byte[120], 1, TimeSpan.FromSeconds(60), cancellation.Token)).WaitUntilAsleep().Task;
         var clock = Stopwatch.StartNew();
         cancellation.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writing.WaitAsync(TimeSpan.FromSeconds(60)));
