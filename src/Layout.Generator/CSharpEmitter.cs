@@ -9,12 +9,12 @@ namespace RingIpc.Layout.Generator;
 /// <summary>
 /// Model → C#: the generated half of a [SharedLayout] struct. Explicit layout with the computed
 /// offsets, private storage, the property bodies, Size/Alignment/Fingerprint, per-member offsets,
-/// span-based accessors for inline strings and arrays, and (opt-in) the C header as a constant.
+/// span-based accessors for inline strings and arrays, value equality (EqualityEmitter), and (opt-in) the C
+/// header as a constant.
 /// </summary>
 internal static class CSharpEmitter
 {
-    private const string Support = "global::RingIpc.SharedLayoutSupport";
-    private const string StoragePrefix = "__ripc_";
+    private const string Support = Storage.Support;
 
     /// <summary>The file name of the generated source for <paramref name="model"/>.</summary>
     public static string HintName(LayoutModel model) => model.Shape.FullName.Replace('+', '.') + ".SharedLayout.g.cs";
@@ -48,12 +48,15 @@ internal static class CSharpEmitter
         else
         {
             writer.WriteLine($"[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = {model.Shape.Size})]");
-            Open(writer, $"partial {model.Keyword} {Identifier(model.Name)} : global::RingIpc.ISharedLayout", ref open);
+            string equatable = EqualityEmitter.Interface(model) is { } name ? ", " + name : string.Empty;
+            Open(writer, $"partial {model.Keyword} {Identifier(model.Name)} : global::RingIpc.ISharedLayout{equatable}", ref open);
             WriteLayoutFacts(writer, model);
             foreach (MemberModel member in model.Shape.Members)
             {
                 WriteMember(writer, member, options);
             }
+            EqualityEmitter.WriteMembers(writer, model);
+            WriteHelpers(writer, model);
         }
 
         while (open-- > 0)
@@ -63,6 +66,30 @@ internal static class CSharpEmitter
         }
         writer.Flush();
         return text.ToString();
+    }
+
+    /// <summary>The private nested class with the helper methods that the members call, if any are needed.</summary>
+    private static void WriteHelpers(IndentedTextWriter writer, LayoutModel model)
+    {
+        bool bools = model.Shape.Members.Any(BoolStorage.IsArray);
+        if (!bools && !model.EmitEquality)
+        {
+            return;
+        }
+        writer.WriteLine();
+        writer.WriteLine($"private static class {Storage.HelperClass}");
+        writer.WriteLine("{");
+        writer.Indent++;
+        if (bools)
+        {
+            BoolStorage.WriteArrayHelpers(writer);
+        }
+        if (model.EmitEquality)
+        {
+            EqualityEmitter.WriteHelpers(writer, model);
+        }
+        writer.Indent--;
+        writer.WriteLine("}");
     }
 
     /// <summary>An identifier for <paramref name="name"/>, escaped with @ if it is a keyword.</summary>
@@ -115,8 +142,9 @@ internal static class CSharpEmitter
     private static void WriteMember(IndentedTextWriter writer, MemberModel member, EmitOptions options)
     {
         ValueShape element = member.Element!;
-        string field = StoragePrefix + member.Name;
-        string storageType = member.Kind == MemberKind.Bool ? "byte" : element.CSharpType;
+        string field = Storage.Field(member);
+        string storageType = Storage.TypeOf(element);
+        bool bools = BoolStorage.IsArray(member);
         writer.WriteLine();
         writer.WriteLine($"[global::System.Runtime.InteropServices.FieldOffset({member.Offset})]");
         writer.WriteLine($"private {storageType} {field};");
@@ -125,11 +153,13 @@ internal static class CSharpEmitter
         string name = "\"" + member.Name + "\"";
         WriteProperty(writer, member, keyword => (member.Kind, keyword) switch
         {
-            (MemberKind.Bool, "get") => $"{field} != 0",
-            (MemberKind.Bool, _) => $"{field} = value ? (byte)1 : (byte)0",
+            (MemberKind.Bool, "get") => BoolStorage.Read(field),
+            (MemberKind.Bool, _) => BoolStorage.Write(field, "value"),
             (MemberKind.InlineString, "get") => $"{Support}.ReadUtf8(ref {field}, {count})",
             (MemberKind.InlineString, _) => $"{Support}.WriteUtf8(ref {field}, {count}, value, {name})",
+            (MemberKind.InlineArray, "get") when bools => BoolStorage.ReadArray(field, count),
             (MemberKind.InlineArray, "get") => $"{Support}.ToArray(ref {field}, {count})",
+            (MemberKind.InlineArray, _) when bools => $"{Support}.Write(ref {field}, {count}, {BoolStorage.AsBytes("(global::System.ReadOnlySpan<bool>)value")}, {name})",
             (MemberKind.InlineArray, _) => $"{Support}.Write(ref {field}, {count}, value, {name})",
             (_, "get") => field,
             _ => $"{field} = value",
@@ -150,20 +180,25 @@ internal static class CSharpEmitter
         }
         else if (member.Kind == MemberKind.InlineArray)
         {
+            string elementType = element.CSharpType;
             WriteDocumented(writer,
                 $"<summary>Copies the {count} elements of <c>{member.Name}</c> to <paramref name=\"destination\"/>.</summary>",
                 "<param name=\"destination\">Receives the elements.</param>",
-                $"{access}void Copy{member.Name}To(global::System.Span<{storageType}> destination) => {Support}.CopyTo(ref {field}, {count}, destination);");
+                $"{access}void Copy{member.Name}To(global::System.Span<{elementType}> destination) => " +
+                (bools ? BoolStorage.CopyArray(field, count, "destination") : $"{Support}.CopyTo(ref {field}, {count}, destination)") + ";");
             WriteDocumented(writer,
                 $"<summary>Stores up to {count} elements in <c>{member.Name}</c> and clears the elements after them.</summary>",
                 "<param name=\"source\">The elements.</param>",
-                $"{access}void Set{member.Name}(global::System.ReadOnlySpan<{storageType}> source) => {Support}.Write(ref {field}, {count}, source, {name});");
-            WriteSpan(writer, options, $"The {count} elements of <c>{member.Name}</c> in place.", $"{access}global::System.Span<{storageType}> {member.Name}Span", field, count);
+                $"{access}void Set{member.Name}(global::System.ReadOnlySpan<{elementType}> source) => {Support}.Write(ref {field}, {count}, {(bools ? BoolStorage.AsBytes("source") : "source")}, {name});");
+            string inPlace = bools
+                ? $"The {count} elements of <c>{member.Name}</c> in place, as stored: one byte each, 0 for false and any other value for true."
+                : $"The {count} elements of <c>{member.Name}</c> in place.";
+            WriteSpan(writer, options, inPlace, $"{access}global::System.Span<{storageType}> {member.Name}Span", field, count);
         }
     }
 
     /// <summary>A blank line, the XML doc lines (<paramref name="docs"/> split at newlines), an optional attribute, the declaration.</summary>
-    private static void WriteDocumented(IndentedTextWriter writer, string summary, string docs, string declaration, string? attribute = null)
+    public static void WriteDocumented(IndentedTextWriter writer, string summary, string docs, string declaration, string? attribute = null)
     {
         writer.WriteLine();
         foreach (string line in (summary + "\n" + docs).Split('\n').Where(l => l.Length > 0))

@@ -2,6 +2,15 @@ using Microsoft.CodeAnalysis;
 
 namespace RingIpc.Layout.Generator;
 
+// Diagnostic ids of RingIpc's generators. Ids are stable: never renumber or reuse one (AnalyzerReleases.*.md
+// track them).
+//
+//   RIPC0001 – RIPC0099   the [SharedLayout] layout generator (this class). A new layout diagnostic takes the next
+//                         free id after the last one below, so layout ids stay RIPC00xx.
+//   RIPC0100 – RIPC0199   reserved for the [SharedService] RPC contract generator (a coming issue): its descriptors
+//                         start at RIPC0100 and live with that generator, never here.
+//   RIPC0200 and up       unassigned.
+
 /// <summary>
 /// Every diagnostic the layout generator reports. IDs are stable: never renumber or reuse one.
 /// Each message says what to change.
@@ -99,6 +108,12 @@ internal static class DiagnosticDescriptors
         "RIPC0015",
         "Read-only shared layout",
         "[SharedLayout] struct '{0}' is readonly, but the generator writes mutable storage; remove 'readonly' from the struct (get-only or init properties keep its values fixed)");
+
+    /// <summary>RIPC0016: an enum whose underlying type only IL can declare (bool, char, float, double), which C# cannot use.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedEnum = Error(
+        "RIPC0016",
+        "Enum with an underlying type C# cannot use",
+        "'{0}' of [SharedLayout] struct '{1}' is the enum '{2}', whose underlying type ({3}) only IL can declare and C# cannot use; use an enum with an integer underlying type (byte, sbyte, short, ushort, int, uint, long or ulong)");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

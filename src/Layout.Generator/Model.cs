@@ -25,14 +25,34 @@ internal enum MemberKind
     Invalid,
 }
 
+/// <summary>How the generated equality members compare and hash one stored value, as its getter reads it.</summary>
+internal enum ValueEquality
+{
+    /// <summary>Integers and char (and the bytes of inline strings): <c>==</c>.</summary>
+    Integral,
+
+    /// <summary>Enums: <c>==</c>; hashed as their value widened to long (no boxing).</summary>
+    Enum,
+
+    /// <summary>A bool stored as one byte: 0 is false, any other byte true.</summary>
+    Bool,
+
+    /// <summary>float and double: as <c>double.Equals</c> (NaN equals NaN, −0.0 equals 0.0).</summary>
+    Floating,
+
+    /// <summary>decimal, Guid, SharedHandle and nested layouts: through <c>EqualityComparer&lt;T&gt;.Default</c> (their own IEquatable).</summary>
+    Equatable,
+}
+
 /// <summary>The shape of one stored value (a scalar, or one element of an inline string or array).</summary>
-/// <param name="CSharpType">The storage type as fully qualified C# ("int", "global::N.E").</param>
+/// <param name="CSharpType">The element type as fully qualified C# ("int", "global::N.E"); stored as such except bool, stored as a byte (Storage.TypeOf).</param>
 /// <param name="Canonical">The type's name in the canonical description ("int32", "layout(0x…)").</param>
 /// <param name="CType">The C type of one element (<c>int32_t</c>), or null for a nested layout.</param>
 /// <param name="CCount">How many <see cref="CType"/> make one element (16 for a Guid as bytes), 1 usually.</param>
 /// <param name="Size">Bytes per element.</param>
 /// <param name="Alignment">Canonical alignment.</param>
 /// <param name="Nested">The nested layout, for nested [SharedLayout] structs.</param>
+/// <param name="Equality">How the equality members compare the value.</param>
 internal sealed record ValueShape(
     string CSharpType,
     string Canonical,
@@ -40,7 +60,8 @@ internal sealed record ValueShape(
     int CCount,
     int Size,
     int Alignment,
-    LayoutShape? Nested);
+    LayoutShape? Nested,
+    ValueEquality Equality);
 
 /// <summary>One accessor of a partial property as declared ("get", "private set", "init").</summary>
 internal sealed record AccessorModel(string Modifiers, string Keyword);
@@ -94,6 +115,7 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// <param name="Shape">The layout.</param>
 /// <param name="HasErrors">Whether a diagnostic was reported: then only stubs are emitted.</param>
 /// <param name="EmitCHeader">[SharedLayout(CHeader = true)].</param>
+/// <param name="EmitEquality">Whether to emit the value-equality members: false when the struct declares its own (see Parser.DeclaresEquality).</param>
 internal sealed record LayoutModel(
     string? Namespace,
     EquatableArray<ContainingTypeModel> Containers,
@@ -101,7 +123,12 @@ internal sealed record LayoutModel(
     string Name,
     LayoutShape Shape,
     bool HasErrors,
-    bool EmitCHeader);
+    bool EmitCHeader,
+    bool EmitEquality)
+{
+    /// <summary>A record struct: the compiler synthesizes Equals(object), == and != over the Equals(T) the generator writes.</summary>
+    public bool IsRecord => Keyword == "record struct";
+}
 
 /// <summary>A source location without a reference to the syntax tree.</summary>
 internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)

@@ -9,9 +9,10 @@ namespace RingIpc.Layout.Generator;
 
 /// <summary>
 /// Symbols → model: reads one [SharedLayout] struct, checks every rule, classifies each partial
-/// property and places it by the canonical rule. All symbol and syntax access happens here.
+/// property and places it by the canonical rule. All symbol and syntax access happens here (and in
+/// Parser.Equality.cs).
 /// </summary>
-internal static class Parser
+internal static partial class Parser
 {
     public const string SharedLayoutAttributeName = "RingIpc.SharedLayoutAttribute";
     private const string FixedStringAttributeName = "RingIpc.FixedStringAttribute";
@@ -36,7 +37,7 @@ internal static class Parser
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        LayoutShape shape = new TypeAnalyzer(cancellationToken).Analyze(type, diagnostics);
+        LayoutShape shape = new TypeAnalyzer(context.SemanticModel.Compilation, cancellationToken).Analyze(type, diagnostics);
         bool emitCHeader = context.Attributes.Length > 0 && context.Attributes[0].NamedArguments
             .Any(a => a.Key == "CHeader" && a.Value.Value is true);
         var model = new LayoutModel(
@@ -46,7 +47,8 @@ internal static class Parser
             type.Name,
             shape,
             diagnostics.Count > 0 || shape.Members.Any(m => m.Kind == MemberKind.Invalid), // some are reported elsewhere (compiler, nested struct)
-            emitCHeader);
+            emitCHeader,
+            !DeclaresEquality(type));
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 
@@ -136,7 +138,7 @@ internal static class Parser
         syntax.AccessorList.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null);
 
     /// <summary>Analyzes one struct, recursing into nested layouts declared in source.</summary>
-    private sealed class TypeAnalyzer(CancellationToken cancellationToken)
+    private sealed class TypeAnalyzer(Compilation compilation, CancellationToken cancellationToken)
     {
         private readonly List<INamedTypeSymbol> _stack = [];
 
@@ -344,8 +346,20 @@ internal static class Parser
                 case TypeKind.Pointer or TypeKind.FunctionPointer:
                     problem.Report(member, DiagnosticDescriptors.Pointer, display);
                     return null;
-                case TypeKind.Enum when type is INamedTypeSymbol { EnumUnderlyingType: { } underlying }:
-                    return ValueShapes.Enum(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), Primitive(underlying.SpecialType)!);
+                case TypeKind.Enum when type is INamedTypeSymbol { EnumUnderlyingType: { } underlying } && Primitive(underlying.SpecialType) is { } stored:
+                    return ValueShapes.Enum(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), stored);
+                case TypeKind.Enum:
+                    // An underlying type that only IL can declare (Roslyn reads it as an error type): nint/nuint are pointer-sized.
+                    string? underlyingName = EnumMetadata.UnderlyingTypeName(compilation, (INamedTypeSymbol)type);
+                    if (underlyingName is "nint" or "nuint")
+                    {
+                        problem.Report(member, DiagnosticDescriptors.PointerSized, $"'{display}', an enum of {underlyingName}");
+                    }
+                    else
+                    {
+                        problem.Report(member, DiagnosticDescriptors.UnsupportedEnum, display, underlyingName ?? "not an integer type");
+                    }
+                    return null;
             }
             if (type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr)
             {

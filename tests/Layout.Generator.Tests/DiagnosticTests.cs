@@ -132,7 +132,23 @@ public sealed class DiagnosticTests
             .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
-        Assert.Equal(Enumerable.Range(1, 15).Select(i => $"RIPC{i:D4}"), ids.Order());
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => $"RIPC{i:D4}"), ids.Order());
+    }
+
+    [Fact]
+    public void Layout_ids_are_unique_and_stay_below_the_range_reserved_for_the_rpc_generator()
+    {
+        string[] ids = typeof(LayoutGenerator).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static))
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .ToArray();
+
+        Assert.NotEmpty(ids);
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+        // RIPC0001–RIPC0099: the layout generator; RIPC0100–RIPC0199: reserved for the [SharedService] RPC generator.
+        Assert.All(ids, id => Assert.Matches("^RIPC00[0-9][0-9]$", id));
+        Assert.DoesNotContain("RIPC0000", ids);
     }
 
     /// <summary>Removes the <c>[|…|]</c> markers and returns the spans they enclosed.</summary>

@@ -68,7 +68,7 @@ public sealed class PackagingTests
             Dotnet(sample, "build -c Release");
             (int exit, string output) = ProcessRunner.Run(sample, "dotnet", Path.Combine("bin", "Release", "net10.0", "Sample.dll"));
             Assert.True(exit == 0, output);
-            Assert.Equal("32 8 True", output.Trim());
+            Assert.Equal("32 8 True True False True", output.Trim());
 
             File.WriteAllText(Path.Combine(sample, "Bad.cs"), "using RingIpc;\n[SharedLayout] public partial struct Bad { public partial nint Handle { get; set; } }\n");
             (exit, output) = ProcessRunner.Run(sample, "dotnet", "build -c Release --disable-build-servers -nologo");
@@ -115,7 +115,20 @@ public sealed class PackagingTests
 
             Quote quote = default;
             quote.Symbol = "EURUSD";
-            Console.WriteLine($"{Quote.Size} {Quote.Offsets.Time} {SharedLayoutInfo.FingerprintOf<Quote>() == Quote.Fingerprint}");
+            Quote copy = quote;
+            var flags = new Flags { Bits = [true, false, true], Last = quote };
+            var other = new Flags { Bits = [true, false, false], Last = quote };
+            Console.WriteLine($"{Quote.Size} {Quote.Offsets.Time} {SharedLayoutInfo.FingerprintOf<Quote>() == Quote.Fingerprint} " +
+                $"{quote == copy} {flags.Equals(other)} {flags.GetHashCode() == new Flags { Bits = flags.Bits, Last = copy }.GetHashCode()}");
+
+            // Equality, bool arrays and nested layouts compile for net472 too (Unsafe, MemoryMarshal.Cast from the packages RingIpc brings).
+            [SharedLayout]
+            partial struct Flags
+            {
+                [FixedArray(3)]
+                public partial bool[] Bits { get; set; }
+                public partial Quote Last { get; set; }
+            }
 
             [SharedLayout]
             partial struct Quote

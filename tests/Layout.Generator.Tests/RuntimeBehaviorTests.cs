@@ -64,6 +64,58 @@ public sealed class RuntimeBehaviorTests
     }
 
     [Fact]
+    public void Bool_array_elements_read_any_non_zero_byte_as_true()
+    {
+        const string source = GeneratorHarness.Usings + """
+            using System.Runtime.CompilerServices;
+            using System.Runtime.InteropServices;
+
+            [SharedLayout]
+            public partial struct Flags
+            {
+                public partial bool One { get; set; }
+                [FixedArray(4)] public partial bool[] Many { get; set; }
+            }
+
+            public static class Probe
+            {
+                /// <summary>Bytes as a peer may write them; what the getter, Copy…To and the span give; what the setters store.</summary>
+                public static string Run()
+                {
+                    var peer = new Flags();
+                    Span<byte> raw = MemoryMarshal.CreateSpan(ref Unsafe.As<Flags, byte>(ref peer), Flags.Size);
+                    raw[0] = 2;
+                    raw[1] = 2;
+                    raw[2] = 0;
+                    raw[3] = 0x80;
+                    raw[4] = 1;
+                    bool[] read = peer.Many;
+                    Span<bool> copied = stackalloc bool[4];
+                    peer.CopyManyTo(copied);
+                    var span = peer.ManySpan;
+                    var set = new Flags { One = true, Many = [true, false, true] };
+                    var other = new Flags();
+                    other.SetMany([false, true]);
+                    return string.Join(" ",
+                        Hex(MemoryMarshal.AsBytes(read.AsSpan())),
+                        Hex(MemoryMarshal.AsBytes(copied)),
+                        Hex(MemoryMarshal.AsBytes(span)),
+                        read[0] && read[2] && read[0] == read[2] && peer.One == set.One,
+                        Hex(MemoryMarshal.CreateSpan(ref Unsafe.As<Flags, byte>(ref set), Flags.Size)),
+                        Hex(MemoryMarshal.CreateSpan(ref Unsafe.As<Flags, byte>(ref other), Flags.Size)));
+                }
+
+                private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes);
+            }
+            """;
+        Assembly assembly = GeneratorHarness.Load(source);
+        Assert.Equal("01000101 01000101 02008001 True 0101000100 0000010000", assembly.GetType("Probe")!.GetMethod("Run")!.Invoke(null, null));
+        // The span is the storage as stored (a peer's 0x80 stays 0x80), so it is typed as bytes: a Span<bool> would hand out non-0/1 bools.
+        Assert.Equal(typeof(Span<byte>), assembly.GetType("Flags")!.GetProperty("ManySpan")!.PropertyType);
+        Assert.Throws<ArgumentException>(() => Set(Activator.CreateInstance(assembly.GetType("Flags")!)!, "Many", new bool[5]));
+    }
+
+    [Fact]
     public void Inline_string_setter_validates_length_and_clears_the_tail()
     {
         object value = Activator.CreateInstance(Named.Value)!;
@@ -156,6 +208,13 @@ internal static class RawBytes
         return bytes;
     }
 
+    /// <summary>Overwrites the boxed struct in place with <paramref name="bytes"/>.</summary>
+    public static void Into(object box, byte[] bytes) =>
+        typeof(RawBytes).GetMethod(nameof(IntoStruct), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(box.GetType()).Invoke(null, [box, bytes]);
+
     private static object ToStruct<T>(byte[] bytes)
         where T : struct => Unsafe.ReadUnaligned<T>(ref bytes[0]);
+
+    private static void IntoStruct<T>(object box, byte[] bytes)
+        where T : struct => Unsafe.Unbox<T>(box) = Unsafe.ReadUnaligned<T>(ref bytes[0]);
 }

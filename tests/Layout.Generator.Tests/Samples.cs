@@ -91,6 +91,47 @@ internal static class Samples
         }
         """;
 
+    /// <summary>
+    /// Every kind of member for value equality. Name 0–8, Levels 8–20, padding 20–24, Price 24, Ratio 32, Done 36,
+    /// Flags 37–39, padding 39–40, At 40 (Point: X 0, Weights 4–12), Path 52 (2 × 12), padding 76–80, Mode 80,
+    /// Amount 88, Id 104, Handle 120, Letter 124; Size 128.
+    /// </summary>
+    public const string Equality = GeneratorHarness.Usings + """
+        namespace Samples;
+
+        public enum Mode : ulong { A = 1, Big = ulong.MaxValue }
+
+        [SharedLayout]
+        internal partial struct Point
+        {
+            public partial int X { get; set; }
+            [FixedArray(2)]
+            public partial float[] Weights { get; set; }
+        }
+
+        [SharedLayout]
+        internal partial struct Eq
+        {
+            [FixedString(8)]
+            public partial string Name { get; set; }
+            [FixedArray(3)]
+            public partial int[] Levels { get; set; }
+            public partial double Price { get; set; }
+            public partial float Ratio { get; set; }
+            public partial bool Done { get; set; }
+            [FixedArray(2)]
+            public partial bool[] Flags { get; set; }
+            public partial Point At { get; set; }
+            [FixedArray(2)]
+            public partial Point[] Path { get; set; }
+            public partial Mode Mode { get; set; }
+            public partial decimal Amount { get; set; }
+            public partial Guid Id { get; set; }
+            public partial SharedHandle Handle { get; set; }
+            public partial char Letter { get; set; }
+        }
+        """;
+
     /// <summary>A header-like layout: pinned offsets on separate cache lines and a fixed size with reserved space.</summary>
     public const string Pinned = GeneratorHarness.Usings + """
         namespace Samples;

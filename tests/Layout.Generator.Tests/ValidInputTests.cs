@@ -50,6 +50,18 @@ public sealed class ValidInputTests
         #nullable enable
         [SharedLayout] public partial struct Annotated { [FixedString(8)] public partial string? Name { get; set; } [FixedArray(2)] public partial int[]? Values { get; set; } }
         """,
+        // property names like the generated helpers (Equal, Hash, ReadBools, CopyBools) and storage fields
+        """
+        [SharedLayout]
+        public partial struct Helpers
+        {
+            public partial int Equal { get; set; }
+            public partial int Hash { get; set; }
+            [FixedArray(2)] public partial bool[] ReadBools { get; set; }
+            [FixedArray(2)] public partial bool[] CopyBools { get; set; }
+            public partial bool _Equal { get; set; }
+        }
+        """,
         // every member kind, arrays of each element kind
         """
         public enum Color : byte { Red, Green }

@@ -12,7 +12,8 @@ namespace RingIpc;
 /// the rest, and throws <see cref="ArgumentException"/> for a longer array. For allocation-free access the
 /// generator adds <c>Copy&lt;Name&gt;To(Span&lt;T&gt;)</c>, <c>Set&lt;Name&gt;(ReadOnlySpan&lt;T&gt;)</c>
 /// and, where the target framework allows a span over a struct's own storage (.NET 7 or later), a
-/// <c>&lt;Name&gt;Span</c> property.
+/// <c>&lt;Name&gt;Span</c> property. A <c>bool[]</c> is stored as bytes (0 or 1, as a scalar bool), so its
+/// span property is a <c>Span&lt;byte&gt;</c> (any non-zero byte reads as <see langword="true"/>).
 /// </remarks>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class FixedArrayAttribute : Attribute
