@@ -81,6 +81,7 @@ internal readonly unsafe struct RecordCursor
     /// <returns>The first record that is not padding; <see cref="RecordState.Empty"/> at <paramref name="limit"/>
     /// if only padding came before it. Its <see cref="Record.Position"/> is where the padding ends.</returns>
     /// <exception cref="RingFormatException">A record on the way is corrupt.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Record Next(long position, long limit)
     {
         while (position < limit)
@@ -99,6 +100,7 @@ internal readonly unsafe struct RecordCursor
 
     /// <summary>Reads and validates the record at <paramref name="position"/>.</summary>
     /// <exception cref="RingFormatException">It is corrupt.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Record Peek(long position)
     {
         int index = (int)(position & _mask);
@@ -145,10 +147,12 @@ internal readonly unsafe struct RecordCursor
     }
 
     /// <summary>The payload of a committed message, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> PayloadOf(Record message) =>
         new(_data + (message.Position & _mask) + RecordLayout.HeaderLength, message.PayloadLength);
 
     /// <summary>The 8-byte header of the record at <paramref name="position"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SharedInt64 HeaderAt(long position) => new(_data + (position & _mask));
 
     /// <summary>A claimed record's length, checked before it is used.</summary>

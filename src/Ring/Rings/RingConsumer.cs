@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace RingIpc;
@@ -117,6 +118,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <returns><c>false</c> if no committed message is waiting.</returns>
     /// <exception cref="InvalidOperationException">The previous message was not disposed yet.</exception>
     /// <exception cref="RingFormatException">The next record is corrupt.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public bool TryRead(out RingMessage message)
     {
         ThrowIfDisposed();
@@ -171,6 +173,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// thread) disposes the consumer or the ring, the batch stops after that call and consumes what it handed out.</param>
     /// <param name="maxMessages">The most messages to handle in this call; at least 1.</param>
     /// <returns>How many messages were handled (0 if the ring is empty).</returns>
+    [MethodImpl(HotPath.Optimized)]
     public int Read(RingMessageHandler handler, int maxMessages = int.MaxValue)
     {
         if (handler is null)
@@ -262,6 +265,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     }
 
     /// <summary>Releases the message at <paramref name="position"/> if it is the one pending.</summary>
+    [MethodImpl(HotPath.Optimized)]
     internal void Release(long position)
     {
         if (position != _pendingPosition)

@@ -126,6 +126,7 @@ public sealed unsafe class RingProducer : IDisposable
     /// <param name="messageType">A non-negative type id the consumer receives with the message.</param>
     /// <returns><c>false</c> if the ring has no room for it now; nothing was written then.</returns>
     /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageLength"/>.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public bool TryWrite(ReadOnlySpan<byte> message, int messageType = 0)
     {
         long position = Claim(message.Length, messageType, nameof(message));
@@ -141,6 +142,7 @@ public sealed unsafe class RingProducer : IDisposable
     /// <summary>Writes <paramref name="message"/>'s bytes as one record of <c>sizeof(T)</c> bytes.</summary>
     /// <typeparam name="T">A fixed-size type without references.</typeparam>
     /// <returns><c>false</c> if the ring has no room for it now.</returns>
+    [MethodImpl(HotPath.Optimized)]
     public bool TryWrite<T>(in T message, int messageType = 0)
         where T : unmanaged
     {
@@ -161,6 +163,7 @@ public sealed unsafe class RingProducer : IDisposable
     /// uncommitted claim, so complete it promptly.</param>
     /// <param name="messageType">A non-negative type id the consumer receives with the message.</param>
     /// <returns><c>false</c> if the ring has no room now.</returns>
+    [MethodImpl(HotPath.Optimized)]
     public bool TryClaim(int length, out RingClaim claim, int messageType = 0)
     {
         long position = Claim(length, messageType, nameof(length));
@@ -204,6 +207,7 @@ public sealed unsafe class RingProducer : IDisposable
     /// <param name="payloadLength">The payload's length.</param>
     /// <param name="messageType">The type to commit, or <see cref="RecordLayout.PaddingType"/> to abort.</param>
     /// <param name="ifPending">Do nothing, rather than throw, if the claim is already complete.</param>
+    [MethodImpl(HotPath.Optimized)]
     internal void Complete(long position, int payloadLength, int messageType, bool ifPending)
     {
         int open = Array.IndexOf(_openClaimPositions, position, 0, _openClaims);
@@ -239,6 +243,7 @@ public sealed unsafe class RingProducer : IDisposable
     /// record if it would cross the end of the data area, and marks it uncommitted.
     /// </summary>
     /// <returns>The record's position, or -1 if there is no room.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long Claim(int payloadLength, int messageType, string parameterName)
     {
         ThrowIfDisposed();
@@ -311,6 +316,7 @@ public sealed unsafe class RingProducer : IDisposable
 
     /// <summary>Whether [tail, tail + padding + record) is free, where padding fills the data area's end
     /// when the record would cross it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool HasRoom(long tail, int recordLength, out int padding)
     {
         int toEnd = _capacity - (int)(tail & _mask);
@@ -337,6 +343,7 @@ public sealed unsafe class RingProducer : IDisposable
     /// <see cref="RingSignals"/> for the ordering).</summary>
     /// <returns><c>false</c> if the header was no longer this claim's: the consumer revoked it, judging this
     /// process dead, and the message is dropped.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Commit(long position, int recordLength, int messageType)
     {
         if (!HeaderAt(position).CompareAndSwap(RecordLayout.Header(-recordLength, _claimMarker), RecordLayout.Header(recordLength, messageType)))

@@ -25,7 +25,7 @@ public enum WaitStrategyKind
 /// </summary>
 public sealed class WaitStrategy
 {
-    /// <summary>The default spin budget: polls before yielding or blocking (roughly 50–100 µs).</summary>
+    /// <summary>The default spin budget: polls before yielding or blocking (roughly 0.1–0.2 ms).</summary>
     public const int DefaultSpinCount = 1000;
 
     /// <summary>The longest single sleep by default: waits re-check at least this often, which bounds the damage

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using Xunit;
 
@@ -84,19 +86,44 @@ public class RingBehaviourTests
     {
         using var test = new TestRing("full", new RingOptions { Kind = kind, Capacity = 4096 });
         var (name, ring, producer, consumer) = test;
-        byte[] message = new byte[120]; // 128-byte records: exactly 32 fit
+
+        // Message i is 120 bytes of value i with type i: 128-byte records, exactly 32 fit.
+        static byte[] MessageOf(int i) => Enumerable.Repeat((byte)i, 120).ToArray();
         int written = 0;
-        while (producer.TryWrite(message, messageType: written))
+        while (producer.TryWrite(MessageOf(written), messageType: written))
         {
             written++;
         }
 
         Assert.Equal(32, written);
-        Assert.False(producer.TryClaim(0, out _));
-        int read = consumer.Read((type, payload) => Assert.Equal(120, payload.Length));
+        using var section = SharedSection.Open(name);
+        byte[] dataWhenFull = section.GetSpan(RingHeader.Size, 4096).ToArray();
+        long tailWhenFull = ring.Header.Tail.LoadAcquire();
+
+        // Refused writes of every shape, each with bytes and a type that no written message has.
+        Assert.False(producer.TryWrite(Enumerable.Repeat((byte)0xEE, 120).ToArray(), messageType: 0xEE));
+        Assert.False(producer.TryWrite(new byte[] { 0xEF }, messageType: 0xEF));
+        Assert.False(producer.TryWrite(ReadOnlySpan<byte>.Empty, messageType: 0xF0));
+        Assert.False(producer.TryClaim(0, out _, messageType: 0xF1));
+        Assert.False(producer.TryClaim(ring.MaxMessageLength, out _, messageType: 0xF2));
+        Assert.Equal(tailWhenFull, ring.Header.Tail.LoadAcquire());
+        Assert.Equal(dataWhenFull, section.GetSpan(RingHeader.Size, 4096).ToArray());
+
+        var received = new List<(int Type, byte[] Payload)>();
+        int read = consumer.Read((type, payload) => received.Add((type, payload.ToArray())));
         Assert.Equal(32, read);
+        for (int i = 0; i < 32; i++)
+        {
+            Assert.Equal(i, received[i].Type);
+            Assert.Equal(MessageOf(i), received[i].Payload);
+        }
+
         Assert.False(consumer.TryRead(out _));
-        Assert.True(producer.TryWrite(message));
+        Assert.True(producer.TryWrite(MessageOf(32), messageType: 32));
+        received.Clear();
+        Assert.Equal(1, consumer.Read((type, payload) => received.Add((type, payload.ToArray()))));
+        Assert.Equal(32, received[0].Type);
+        Assert.Equal(MessageOf(32), received[0].Payload);
     }
 
     [Theory]

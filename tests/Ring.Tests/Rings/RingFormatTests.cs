@@ -169,6 +169,147 @@ public class RingFormatTests
         Assert.Equal("head position", Assert.Throws<RingFormatException>(() => ring.CreateConsumer()).Field);
     }
 
+    /// <summary>README: a corrupt or hostile section yields a <see cref="RingFormatException"/> "naming the field, the
+    /// value found and the value expected" — for every field that opening, the consumer or a producer validates.</summary>
+    [Theory]
+    [InlineData("magic", "magic")]
+    [InlineData("format version", "format version")]
+    [InlineData("init state", "init state")]
+    [InlineData("kind", "kind")]
+    [InlineData("capacity, not a power of two", "capacity")]
+    [InlineData("capacity, not the file's", "capacity")]
+    [InlineData("header size", "header size")]
+    [InlineData("max record length", "max record length")]
+    [InlineData("message size", "message size")]
+    [InlineData("section length", "section length")]
+    [InlineData("record length, too short", "record length")]
+    [InlineData("record length, crossing the end", "record length")]
+    [InlineData("record length, above capacity / 8", "record length")]
+    [InlineData("record type, negative", "record type")]
+    [InlineData("claimed record length", "claimed record length")]
+    [InlineData("head position", "head position")]
+    [InlineData("head/tail positions", "head/tail positions")]
+    [InlineData("tail position", "tail position")]
+    [InlineData("message length of a typed read", "message length")]
+    public void Every_refusal_names_the_value_found_and_the_value_expected(string corruption, string field)
+    {
+        RingFormatException error = Provoke(corruption);
+        Assert.Equal(field, error.Field);
+        Assert.False(string.IsNullOrWhiteSpace(error.Found), $"no value found in: {error.Message}");
+        Assert.False(string.IsNullOrWhiteSpace(error.Expected), $"no value expected in: {error.Message}");
+        Assert.Contains(error.Field, error.Message);
+        Assert.Contains(error.Found, error.Message);
+        Assert.Contains(error.Expected, error.Message);
+    }
+
+    /// <summary>Corrupts a ring as <paramref name="corruption"/> says and returns what refused it.</summary>
+    private static RingFormatException Provoke(string corruption)
+    {
+        switch (corruption)
+        {
+            case "magic":
+                return OpenFails(bytes => bytes[0] = (byte)'X');
+            case "format version":
+                return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.FormatVersion), 2));
+            case "init state":
+                return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.InitState), 1));
+            case "kind":
+                return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.Kind), 7));
+            case "capacity, not a power of two":
+                return OpenFails(bytes => BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.Capacity), 4097));
+            case "capacity, not the file's":
+                return OpenFails(bytes => BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.Capacity), 8192));
+            case "header size":
+                return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.HeaderSize), 64));
+            case "max record length":
+                return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.MaxRecordLength), 100_000));
+            case "message size":
+                return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.MessageSize), 5)); // untyped: must be 0
+            case "section length":
+                return AssertOpenFails(ValidRingBytes().AsSpan(0, 100).ToArray(), "section length");
+            case "record length, too short":
+                return ConsumerFails(0, RecordLayout.Header(4, 1));
+            case "record length, crossing the end":
+                return ConsumerFails(Capacity - 8, RecordLayout.Header(16, 1));
+            case "record length, above capacity / 8":
+                return ConsumerFails(0, RecordLayout.Header(Capacity / 8 + 8, 1));
+            case "record type, negative":
+                return ConsumerFails(0, RecordLayout.Header(16, -5));
+            case "claimed record length":
+                // A claim of a process that does not exist (pids stop below 2^22): a waiting consumer checks its length
+                // before it would revoke it.
+                return ConsumerFails(0, RecordLayout.Header(-100_000, ClaimMarkers.MarkerOf(5_000_000)), consumer => consumer.WaitForData(TimeSpan.FromSeconds(5)));
+            case "head position":
+                return RingFails(section => BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Head, 8), -8), RingKind.Spsc,
+                    ring => ring.CreateConsumer().Dispose());
+            case "head/tail positions":
+                return RingFails(section => BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Head, 8), 64), RingKind.Spsc,
+                    ring => ring.CreateProducer().Dispose());
+            case "tail position":
+            {
+                using var name = new TempName("found-expected");
+                using var ring = SharedRing.Create(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = Capacity });
+                using var producer = ring.CreateProducer();
+                using (var section = SharedSection.Open(name))
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Tail, 8), 3);
+                }
+
+                return Assert.Throws<RingFormatException>(() => producer.TryWrite(new byte[8]));
+            }
+
+            case "message length of a typed read":
+            {
+                using var test = new TestRing("found-expected", new RingOptions { Capacity = Capacity });
+                Assert.True(test.Producer.TryWrite(new byte[3]));
+                return Assert.Throws<RingFormatException>(() => test.Consumer.TryRead(out long _, out _));
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(corruption), corruption, "no such corruption");
+        }
+    }
+
+    /// <summary>Opening a valid ring's bytes changed by <paramref name="corrupt"/> fails.</summary>
+    private static RingFormatException OpenFails(Action<byte[]> corrupt)
+    {
+        byte[] bytes = ValidRingBytes();
+        corrupt(bytes);
+        using var name = new TempName("bad");
+        name.WriteFile(bytes);
+        return Assert.Throws<RingFormatException>(() => SharedRing.Open(name));
+    }
+
+    /// <summary>A consumer fails on the record header <paramref name="header"/> planted at <paramref name="index"/>
+    /// (head and tail moved there), in <paramref name="read"/> (by default a <c>TryRead</c>).</summary>
+    private static RingFormatException ConsumerFails(int index, long header, Action<RingConsumer>? read = null)
+    {
+        using var name = new TempName("found-expected");
+        using var ring = SharedRing.Create(name, new RingOptions { Capacity = Capacity });
+        using (var section = SharedSection.Open(name))
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Tail, 8), index);
+            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Head, 8), index);
+            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeader.Size + index, 8), header);
+        }
+
+        using var consumer = ring.CreateConsumer();
+        return Assert.Throws<RingFormatException>(() => (read ?? (c => c.TryRead(out _)))(consumer));
+    }
+
+    /// <summary>An endpoint of a ring whose header <paramref name="corrupt"/> changed after creation fails in <paramref name="use"/>.</summary>
+    private static RingFormatException RingFails(Action<SharedSection> corrupt, RingKind kind, Action<SharedRing> use)
+    {
+        using var name = new TempName("found-expected");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = Capacity });
+        using (var section = SharedSection.Open(name))
+        {
+            corrupt(section);
+        }
+
+        return Assert.Throws<RingFormatException>(() => use(ring));
+    }
+
     /// <summary>The bytes of a freshly created, valid ring.</summary>
     private static byte[] ValidRingBytes()
     {

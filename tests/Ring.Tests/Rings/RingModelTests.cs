@@ -11,7 +11,8 @@ namespace RingIpc.Tests.Rings;
 /// Model-based property test: random sequences of writes, claims (committed or aborted), single and
 /// batch reads are applied both to a ring and to a <see cref="Queue{T}"/> of byte arrays, over many
 /// wraps, for both kinds and several capacities. The model also predicts from positions alone whether
-/// each write fits, so the ring may neither lose space nor overfill.
+/// each write fits, so the ring may neither lose space nor overfill. Each case starts the ring's positions at 0,
+/// just below 2^32 (so that they cross it during the run) or high in the range (2^61 − 3 capacities).
 /// </summary>
 public class RingModelTests
 {
@@ -24,9 +25,22 @@ public class RingModelTests
         BatchRead,
     }
 
+    private enum StartKind
+    {
+        Zero,
+        Below2To32,
+        High,
+    }
+
     private readonly record struct Op(OpKind Kind, int Size, int Max)
     {
         public override string ToString() => $"{Kind}({Size},{Max})";
+    }
+
+    /// <summary>One generated case: where head and tail start, and the operations.</summary>
+    private readonly record struct Case(StartKind StartKind, long Start, Op[] Sequence)
+    {
+        public override string ToString() => $"start {Start} ({StartKind}): [{string.Join(", ", Sequence)}]";
     }
 
     [Theory]
@@ -48,17 +62,37 @@ public class RingModelTests
             (1, sizes.Select(s => new Op(OpKind.ClaimAbort, s, 0))),
             (3, Gen.Constant(new Op(OpKind.Read, 0, 0))),
             (2, Gen.Choose(1, 40).Select(m => new Op(OpKind.BatchRead, 0, m))));
-        Arbitrary<Op[]> sequences = Gen.Choose(50, 400).SelectMany(n => Gen.ArrayOf(ops, n)).ToArbitrary();
+        Gen<(StartKind, long)> starts = Gen.Frequency(
+            (1, Gen.Constant((StartKind.Zero, 0L))),
+            (2, Gen.Choose(0, 64).Select(k => (StartKind.Below2To32, (1L << 32) - 4096 - (8L * k)))),
+            (1, Gen.Choose(0, 64).Select(k => (StartKind.High, (1L << 61) - (3L * capacity) - (8L * k)))));
+        Gen<Op[]> sequences = Gen.Choose(50, 400).SelectMany(n => Gen.ArrayOf(ops, n));
+        Arbitrary<Case> cases = starts.SelectMany(_ => sequences, (start, sequence) => new Case(start.Item1, start.Item2, sequence)).ToArbitrary();
 
-        Prop.ForAll(sequences, sequence => Run(kind, capacity, sequence))
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+        // How many cases of each start ran, and how many of those that started below 2^32 moved past it.
+        var ran = new Dictionary<StartKind, int>();
+        int crossed2To32 = 0;
+        Prop.ForAll(cases, c =>
+            {
+                long end = Run(kind, capacity, c.Start, c.Sequence);
+                ran[c.StartKind] = ran.GetValueOrDefault(c.StartKind) + 1;
+                if (c.Start < 1L << 32 && end >= 1L << 32)
+                {
+                    crossed2To32++;
+                }
+            })
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(90));
+
+        Assert.True(ran.Count == 3, $"not every start position was tried: {string.Join(", ", ran)}");
+        Assert.True(crossed2To32 > 0, "no case that started below 2^32 moved its positions past 2^32");
     }
 
-    private static void Run(RingKind kind, int capacity, Op[] sequence)
+    /// <returns>The position head and tail reached once the ring was drained.</returns>
+    private static long Run(RingKind kind, int capacity, long start, Op[] sequence)
     {
-        using var test = new TestRing("model", new RingOptions { Kind = kind, Capacity = capacity });
+        using var test = new TestRing("model", new RingOptions { Kind = kind, Capacity = capacity, InitialPosition = start });
         var (name, ring, producer, consumer) = test;
-        var model = new Model(capacity);
+        var model = new Model(capacity, start);
         int counter = 0;
         var received = new List<(int Type, byte[] Payload)>();
         RingMessageHandler collect = (type, payload) => received.Add((type, payload.ToArray()));
@@ -126,6 +160,10 @@ public class RingModelTests
         }
 
         Assert.Equal(rest.Select(e => e.Payload), received.Select(r => r.Payload));
+
+        // The ring's own positions are the model's: nothing lost, nothing overfilled, every padding released.
+        Assert.Equal((model.Tail, model.Tail), (ring.Header.Head.LoadAcquire(), ring.Header.Tail.LoadAcquire()));
+        return model.Tail;
     }
 
     private static bool Apply(RingProducer producer, OpKind kind, byte[] payload, int type)
@@ -162,11 +200,13 @@ public class RingModelTests
 
     /// <summary>The reference: a queue of messages plus the byte positions a ring of this capacity
     /// would use (8-aligned records, padding to the end of the data area when a record would cross it).</summary>
-    private sealed class Model(int capacity)
+    private sealed class Model(int capacity, long start)
     {
         private readonly Queue<(long Length, (int Type, byte[] Payload)? Message)> _records = new();
-        private long _head;
-        private long _tail;
+        private long _head = start;
+        private long _tail = start;
+
+        public long Tail => _tail;
 
         public bool Fits(int size)
         {

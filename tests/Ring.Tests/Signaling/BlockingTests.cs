@@ -178,19 +178,6 @@ public class BlockingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => WaitStrategy.SpinThenBlock(-1));
     }
 
-    /// <summary>A token cancelled by a dedicated thread: a timer-based one fires late when the test run has
-    /// filled the thread pool with blocked waits, which would measure the test host, not the ring.</summary>
-    internal static CancellationTokenSource CancelAfter(TimeSpan delay)
-    {
-        var source = new CancellationTokenSource();
-        new Thread(() =>
-        {
-            Thread.Sleep(delay);
-            source.Cancel();
-        }) { IsBackground = true }.Start();
-        return source;
-    }
-
     /// <summary>The strategy with the sleep cap lifted: only a wake-up or the deadline ends a sleep, so a lost
     /// wake-up fails the test instead of hiding behind the periodic re-check.</summary>
     internal static WaitStrategy Strict(WaitStrategy strategy) => RingIpc.Peer.Strict.Of(strategy);
