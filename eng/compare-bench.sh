@@ -40,9 +40,15 @@ for i in range(1, reps + 1):
     for key in b:
         if key in n:
             ratios.setdefault(key, []).append(n[key] / b[key])
-print(f"{'row':45} {'median new/base':>16}   per repetition")
+raw = {key: ([rows(f'{work}/base-{i}.txt').get(key) for i in range(1, reps + 1)],
+             [rows(f'{work}/new-{i}.txt').get(key) for i in range(1, reps + 1)]) for key in ratios}
+def fmt(v):
+    return f'{v:.3g}' if v is not None else '-'
+print(f"{'row':45} {'median new/base':>16}   per repetition (new/base)   base values | new values")
 for key, values in ratios.items():
-    print(f"{key:45} {statistics.median(values):16.3f}   {' '.join(f'{v:.2f}' for v in values)}")
+    b, n = raw[key]
+    print(f"{key:45} {statistics.median(values):16.3f}   {' '.join(f'{v:.2f}' for v in values)}   "
+          f"{' '.join(fmt(v) for v in b)} | {' '.join(fmt(v) for v in n)}")
 all_tp = [statistics.median(v) for k, v in ratios.items() if 'msg/s' in k]
 print(f"median of the throughput rows' medians: {statistics.median(all_tp):.3f}")
 PY

@@ -14,7 +14,8 @@ namespace RingIpc;
 /// sleep path (<see cref="RingSleep.Sleep"/>): announce on every ring, re-check every ring, sleep on all of them at
 /// once (<see cref="MultiWait"/>: <c>futex_waitv</c> on Linux 5.16+, with a private wake word that registrations,
 /// cancellations and disposals advance), withdraw every announcement.</para>
-/// <para>The thread only reads a ring (from the shared head, an untorn 64-bit load) and revokes claims of dead
+/// <para>The thread only reads a ring (from the consumer's own head, which cannot move while its wait is pending;
+/// never from the shared copy a hostile peer could change), announces on it, and revokes claims of dead
 /// producers; it never moves the head, which is the consumer's own. A wait completes when the head holds a
 /// record — a message, or padding that the consumer's own flow then releases — and only after the thread has
 /// withdrawn its announcements, so a consumer that goes on to wait synchronously never shares the waiting flag
@@ -162,6 +163,10 @@ internal sealed class AsyncDataWaiter
         private Exception? _error;
         private int _cancelled;
 
+        /// <summary>The consumer's own head: it cannot move while the wait is pending (the shared copy could be
+        /// changed by a hostile peer).</summary>
+        private readonly long _head = consumer.OwnHead;
+
         public RingConsumer Consumer { get; } = consumer;
 
         public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -181,7 +186,7 @@ internal sealed class AsyncDataWaiter
 
             try
             {
-                RingConsumer.RevokeDeadClaims(Consumer.Ring.Records, Consumer.Ring.Header.Head.LoadAcquire());
+                RingConsumer.RevokeDeadClaims(Consumer.Ring.Records, _head);
             }
             catch (Exception exception)
             {
@@ -200,9 +205,8 @@ internal sealed class AsyncDataWaiter
             try
             {
                 RecordCursor records = Consumer.Ring.Records;
-                long head = Consumer.Ring.Header.Head.LoadAcquire();
-                Record record = records.Next(head, head + records.Capacity);
-                _ready = record.Position != head || record.State == RecordState.Message;
+                Record record = records.Next(_head, _head + records.Capacity);
+                _ready = record.Position != _head || record.State == RecordState.Message;
             }
             catch (Exception exception)
             {
@@ -220,6 +224,10 @@ internal sealed class AsyncDataWaiter
             {
                 return false;
             }
+
+            // The sleep that announced on this ring has withdrawn (see Run); before the completion, whose continuation
+            // may register the next wait.
+            Consumer.EndAsyncRoleHold();
 
             if (Volatile.Read(ref _cancelled) != 0)
             {

@@ -4,50 +4,73 @@ using System.Threading;
 namespace RingIpc;
 
 /// <summary>
-/// The life of a producer or consumer: the calls that may still run while another thread disposes it (blocking
-/// calls, batch reads), its disposal, and the release of what it holds (its role, its share of the mapping),
-/// which waits until no such call is under way. So a call never touches an unmapped ring, and a disposed
-/// consumer never moves the head after a successor took its role.
+/// The life of a producer or consumer: its calls (every call that touches the ring: the non-blocking ones, the
+/// blocking ones, batches, and completing what it handed out: a claim, a message), its disposal, which another
+/// thread may run during a call, and the release of what it holds: its role, once it is disposed and no call is
+/// under way, and its share of the mapping, once also nothing it handed out is still open. So no call touches an
+/// unmapped ring, and a disposed consumer never moves the head after a successor took its role.
 /// </summary>
 /// <remarks>
 /// <para>Ordering argument (an asymmetric Dekker handshake). A call stores <c>_inCall = 1</c> and then loads
 /// <c>_disposed</c>; <see cref="Dispose"/> stores <c>_disposed = 1</c>, then runs a process-wide memory barrier
 /// (<c>Interlocked.MemoryBarrierProcessWide</c>: every other thread of the process is serialized, as if it had run a
 /// full fence at that point), then loads <c>_inCall</c>. So at least one of them sees the other's store: either the
-/// call sees the dispose and stops, or the dispose sees the call and leaves the release to it. A call ends by
-/// storing <c>_inCall = 0</c> and loading <c>_disposed</c> the same way. Whoever sees "disposed and no call" tries
-/// the release, and one compare-and-swap of <c>_released</c> lets exactly one of them run it. The calls, which are on
-/// the hot path, pay only plain volatile accesses; the rare dispose pays the barrier. Where the barrier is missing
-/// (.NET Framework, Mono), the call's stores are full fences instead (<c>Interlocked.Exchange</c>).</para>
-/// <para>The non-blocking calls (<c>TryWrite</c>, <c>TryClaim</c>, <c>TryRead</c>) do not enter: like every
-/// endpoint call they belong to one thread, so a dispose on that thread cannot overlap them.</para>
+/// call sees the dispose (and stops, or, finishing a claim or a message, skips what needs the role), or the dispose
+/// sees the call and leaves the release to it. A call ends by storing <c>_inCall = 0</c> and loading
+/// <c>_disposed</c> the same way. Whoever sees "disposed and no call" runs <see cref="ReleaseIfDone"/>; an exchange
+/// of a flag lets each release run once. The calls, which are on the hot path, pay only plain volatile accesses;
+/// the rare dispose pays the barrier. Where the barrier is missing (.NET Framework, Mono), the call's stores are
+/// full fences instead (<c>Interlocked.Exchange</c>).</para>
+/// <para>What the endpoint handed out (<c>holdsMapping</c>) changes only inside a call, on the endpoint's thread,
+/// and only after the last access to the ring it allowed: so a dispose that sees no call and nothing open may
+/// unmap.</para>
 /// </remarks>
 internal sealed class EndpointLifetime
 {
     private readonly string _name;
-    private readonly Action _release;
+    private readonly Action _releaseRole;
+    private readonly Action _releaseMapping;
+    private readonly Func<bool> _holdsMapping;
     private int _inCall;
     private int _disposed;
-    private int _released;
+    private int _roleReleased;
+    private int _mappingReleased;
 
     /// <param name="name">The endpoint, for messages: "consumer of ring 'orders'".</param>
-    /// <param name="release">Releases what the endpoint holds; runs once, when it is disposed and no call is under way.</param>
-    public EndpointLifetime(string name, Action release)
+    /// <param name="releaseRole">Gives up the role; runs once, when the endpoint is disposed and no call is under way.</param>
+    /// <param name="releaseMapping">Drops the endpoint's reference to the mapping; runs once, when also
+    /// <paramref name="holdsMapping"/> says nothing handed out is open.</param>
+    /// <param name="holdsMapping">Whether a claim or a message handed out still uses the mapping.</param>
+    public EndpointLifetime(string name, Action releaseRole, Action releaseMapping, Func<bool> holdsMapping)
     {
         _name = name;
-        _release = release;
+        _releaseRole = releaseRole;
+        _releaseMapping = releaseMapping;
+        _holdsMapping = holdsMapping;
     }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    /// <summary>Whether what the endpoint holds was released (it is disposed and no call is under way).</summary>
-    public bool IsReleased => Volatile.Read(ref _released) != 0;
-
-    /// <summary>Starts a call that another thread's <see cref="Dispose"/> may overlap; end it with <see cref="Call.Dispose"/>.</summary>
+    /// <summary>Starts a call; end it with <see cref="Call.Dispose"/>.</summary>
     /// <exception cref="ObjectDisposedException">The endpoint was disposed.</exception>
-    /// <exception cref="InvalidOperationException">Another such call is under way (a handler calling back, or a
+    /// <exception cref="InvalidOperationException">Another call is under way (a handler calling back, or a
     /// second thread: that one is detected on a best-effort basis).</exception>
     public Call Enter()
+    {
+        Call call = EnterEvenIfDisposed();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            call.Dispose();
+            throw ObjectDisposed();
+        }
+
+        return call;
+    }
+
+    /// <summary>Starts a call that finishes something handed out earlier (a claim, a message): it may run after the
+    /// dispose, and then checks <see cref="IsDisposed"/> itself before doing what needs the role.</summary>
+    /// <exception cref="InvalidOperationException">Another call is under way.</exception>
+    public Call EnterEvenIfDisposed()
     {
         if (Volatile.Read(ref _inCall) != 0)
         {
@@ -55,12 +78,6 @@ internal sealed class EndpointLifetime
         }
 
         StoreWithFence(ref _inCall, 1);
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            Exit();
-            throw ObjectDisposed();
-        }
-
         return new Call(this);
     }
 
@@ -79,7 +96,7 @@ internal sealed class EndpointLifetime
 #endif
         if (Volatile.Read(ref _inCall) == 0)
         {
-            Release();
+            ReleaseIfDone();
             return false;
         }
 
@@ -93,15 +110,21 @@ internal sealed class EndpointLifetime
         StoreWithFence(ref _inCall, 0);
         if (Volatile.Read(ref _disposed) != 0)
         {
-            Release();
+            ReleaseIfDone();
         }
     }
 
-    private void Release()
+    /// <summary>Runs once disposed with no call under way: the role goes at once, the mapping once nothing is open.</summary>
+    private void ReleaseIfDone()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
+        if (Interlocked.Exchange(ref _roleReleased, 1) == 0)
         {
-            _release();
+            _releaseRole();
+        }
+
+        if (!_holdsMapping() && Interlocked.Exchange(ref _mappingReleased, 1) == 0)
+        {
+            _releaseMapping();
         }
     }
 
@@ -116,7 +139,7 @@ internal sealed class EndpointLifetime
 #endif
     }
 
-    /// <summary>A call under way; disposing it ends the call (and releases the endpoint if it was disposed meanwhile).</summary>
+    /// <summary>A call under way; disposing it ends the call (and releases what the endpoint holds if it was disposed meanwhile).</summary>
     public readonly struct Call : IDisposable
     {
         private readonly EndpointLifetime _lifetime;

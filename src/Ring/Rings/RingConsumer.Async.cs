@@ -63,6 +63,7 @@ public sealed partial class RingConsumer
         {
             while (true)
             {
+                BeginAsyncRoleHold();
                 await AsyncDataWaiter.Instance.WaitAsync(this, cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _asyncWaitPending, false);
                 if (HasMessageInCall())

@@ -21,6 +21,10 @@ public sealed unsafe partial class RingConsumer : IDisposable
 {
     private const long NoPendingMessage = -1;
 
+    /// <summary>How long <see cref="Dispose"/> waits for the async waiter thread to give up the role (it takes
+    /// microseconds; the bound only guards against a stalled thread, after which the waiter releases it later).</summary>
+    private const int AsyncRoleHoldWaitMs = 5000;
+
     private readonly SharedRing _ring;
     private readonly RecordCursor _records;
     private readonly SharedInt64 _head;
@@ -36,8 +40,16 @@ public sealed unsafe partial class RingConsumer : IDisposable
     private long _pendingPosition = NoPendingMessage;
 
     private int _pendingLength;
+
+    /// <summary>1 while a message from <see cref="TryRead"/> is open: it keeps the mapping (an int, read by a
+    /// disposing thread; the 64-bit position could tear in a 32-bit process).</summary>
+    private int _messageOpen;
+
     private bool _inBatch;
-    private bool _mappingReleased;
+
+    /// <summary>0: no asynchronous wait registered; 1: one is; 2: one is, and the role's release waits until it
+    /// has ended (the waiter thread announces on the ring until then).</summary>
+    private int _asyncRoleHold;
 
     internal RingConsumer(SharedRing ring, WaitStrategy waitStrategy, RoleLock role)
     {
@@ -50,7 +62,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _capacity = ring.Capacity;
         _ownHead = _head.LoadAcquire();
         RingHeader.ValidatePosition("head position", _ownHead);
-        _lifetime = new EndpointLifetime($"consumer of ring '{ring.Name}'", ReleaseHeld);
+        _lifetime = new EndpointLifetime(
+            $"consumer of ring '{ring.Name}'", ReleaseRole, ring.Section.ReleaseReference, () => Volatile.Read(ref _messageOpen) != 0);
 
         // Keeps the ring mapped while this consumer may touch it, even if the SharedRing is disposed meanwhile.
         ring.Section.AddReference();
@@ -123,6 +136,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     {
         ThrowIfDisposed();
         ThrowIfBusy();
+        using EndpointLifetime.Call call = _lifetime.Enter();
         Record record = NextReleasingPadding();
         if (record.State != RecordState.Message)
         {
@@ -132,6 +146,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
         _pendingPosition = record.Position;
         _pendingLength = record.Occupied;
+        Volatile.Write(ref _messageOpen, 1);
         message = new RingMessage(this, record.Position, record.Type, _records.PayloadOf(record));
         return true;
     }
@@ -154,7 +169,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
         if (message.Payload.Length != sizeof(T))
         {
-            _pendingPosition = NoPendingMessage; // leave it unconsumed
+            ForgetPendingMessage(); // leave it unconsumed
             throw new RingFormatException("message length", message.Payload.Length.ToString(), $"{sizeof(T)}, the size of {typeof(T).Name}");
         }
 
@@ -226,9 +241,10 @@ public sealed unsafe partial class RingConsumer : IDisposable
         return count;
     }
 
-    /// <summary>Detaches the consumer and gives up the consumer role — at once, or, if another thread is in a
-    /// blocking wait or a batch of this consumer, as soon as that call has ended. A message not yet disposed stays
-    /// unreleased (and mapped until it is disposed).</summary>
+    /// <summary>Detaches the consumer and gives up the consumer role — at once, or, if another thread is in a call
+    /// of this consumer (a wait, a batch, a <c>TryRead</c>), as soon as that call has ended. A pending
+    /// <see cref="WaitToReadAsync"/> faults with <see cref="ObjectDisposedException"/>, and the role is free when this
+    /// returns. A message not yet disposed stays unreleased (and mapped until it is disposed).</summary>
     public void Dispose()
     {
         // A call under way may sleep: wake it, so that it sees the dispose (if it has not ended and unmapped meanwhile).
@@ -245,6 +261,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
 
         AsyncDataWaiter.NotifyIfRunning();
+        AwaitAsyncRoleHold();
     }
 
     /// <summary>Whether a committed message waits at the head; releases the padding in front of it.</summary>
@@ -273,14 +290,55 @@ public sealed unsafe partial class RingConsumer : IDisposable
             return;
         }
 
-        _pendingPosition = NoPendingMessage;
-        if (_lifetime.IsDisposed)
+        using EndpointLifetime.Call call = _lifetime.EnterEvenIfDisposed();
+        if (!_lifetime.IsDisposed)
         {
-            ReleaseMappingIfDone(); // the role is given up: a successor reads the message again
-            return;
+            Consume(position, position + _pendingLength); // else the role is given up: a successor reads it again
         }
 
-        Consume(position, position + _pendingLength);
+        ForgetPendingMessage(); // last: the open message holds the mapping until here
+    }
+
+    /// <summary>The position at which <see cref="WaitToReadAsync"/>'s waiter looks: the consumer's own head, which
+    /// cannot move while the wait is pending (never the shared head, which a hostile peer could change).</summary>
+    internal long OwnHead => _ownHead;
+
+    /// <summary>Called by the async waiter once a registration ended (after it withdrew its announcements): gives up
+    /// the role if a dispose left that to it.</summary>
+    internal void EndAsyncRoleHold()
+    {
+        if (Interlocked.Exchange(ref _asyncRoleHold, 0) == 2)
+        {
+            _role.Dispose();
+        }
+    }
+
+    /// <summary>Marks an asynchronous wait as registered, inside a call: a concurrent dispose either sees the call
+    /// (and its release, at the call's end, sees the hold) or is seen by it (and nothing is registered).</summary>
+    /// <exception cref="ObjectDisposedException">The consumer was disposed.</exception>
+    private void BeginAsyncRoleHold()
+    {
+        using EndpointLifetime.Call call = _lifetime.Enter();
+        Volatile.Write(ref _asyncRoleHold, 1);
+    }
+
+    /// <summary>If a pending asynchronous wait holds the role, waits (briefly: the waiter thread was just poked) until
+    /// it has withdrawn and given the role up, so the role is free when <see cref="Dispose"/> returns, as it is
+    /// without such a wait. The waiter thread runs no user code, so this cannot wait on the caller.</summary>
+    private void AwaitAsyncRoleHold()
+    {
+        var spin = new SpinWait();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref _asyncRoleHold) == 2 && clock.ElapsedMilliseconds < AsyncRoleHoldWaitMs)
+        {
+            spin.SpinOnce();
+        }
+    }
+
+    private void ForgetPendingMessage()
+    {
+        _pendingPosition = NoPendingMessage;
+        Volatile.Write(ref _messageOpen, 0);
     }
 
     /// <summary>The first record at the head that is not padding, after releasing the padding before it.</summary>
@@ -309,20 +367,13 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
     }
 
-    /// <summary>Releases what the consumer holds once it is disposed and no call is under way: the role now, the
-    /// mapping once no message is pending.</summary>
-    private void ReleaseHeld()
+    /// <summary>Gives up the role (the consumer is disposed and no call is under way), unless an asynchronous wait
+    /// is registered: then the waiter thread gives it up when that ends (<see cref="EndAsyncRoleHold"/>).</summary>
+    private void ReleaseRole()
     {
-        _role.Dispose();
-        ReleaseMappingIfDone();
-    }
-
-    private void ReleaseMappingIfDone()
-    {
-        if (_lifetime.IsReleased && _pendingPosition == NoPendingMessage && !_mappingReleased)
+        if (Interlocked.CompareExchange(ref _asyncRoleHold, 2, 1) != 1)
         {
-            _mappingReleased = true;
-            _ring.Section.ReleaseReference();
+            _role.Dispose();
         }
     }
 
@@ -361,7 +412,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
         public WaitSide SideOf(int index) => consumer._signals.Data;
 
-        public bool IsMet(int index) => consumer.HasMessage();
+        /// <summary>Also true once disposed: a dispose that signalled just before the announcement must not be slept through.</summary>
+        public bool IsMet(int index) => consumer.IsDisposed || consumer.HasMessage();
 
         public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken) =>
             consumer._signals.Data.Event.Wait(observed[0], timeoutMs, cancellationToken);

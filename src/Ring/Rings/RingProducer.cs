@@ -42,8 +42,9 @@ public sealed unsafe class RingProducer : IDisposable
     /// never touches shared memory. The mapping stays referenced while any claim is open.</summary>
     private long[] _openClaimPositions = new long[4];
 
+    /// <summary>How many claims are open; they keep the mapping (written with release after the last access to the
+    /// ring they allow, read by a disposing thread).</summary>
     private int _openClaims;
-    private bool _mappingReleased;
 
     internal RingProducer(SharedRing ring, WaitStrategy waitStrategy, RoleLock? role)
     {
@@ -66,7 +67,8 @@ public sealed unsafe class RingProducer : IDisposable
         RingHeader.ValidatePositions(_headCache, tail, _capacity);
         _ownTail = tail;
 
-        _lifetime = new EndpointLifetime($"producer of ring '{ring.Name}'", ReleaseHeld);
+        _lifetime = new EndpointLifetime(
+            $"producer of ring '{ring.Name}'", () => _role?.Dispose(), ring.Section.ReleaseReference, () => Volatile.Read(ref _openClaims) != 0);
 
         // Keeps the ring mapped while this producer may touch it, even if the SharedRing is disposed meanwhile.
         ring.Section.AddReference();
@@ -104,14 +106,14 @@ public sealed unsafe class RingProducer : IDisposable
         WaitLoop.ValidateTimeout(timeout);
         cancellationToken.ThrowIfCancellationRequested();
         using EndpointLifetime.Call call = _lifetime.Enter();
-        if (TryWrite(message, messageType))
+        if (WriteOnce(message, messageType))
         {
             return;
         }
 
         var loop = new WaitLoop(WaitStrategy, timeout, Waits);
         var wait = new SpaceWait(this, Align(RecordLayout.HeaderLength + message.Length));
-        while (!TryWrite(message, messageType))
+        while (!WriteOnce(message, messageType))
         {
             if (!RingSleep.Until(ref wait, ref loop, cancellationToken))
             {
@@ -128,6 +130,14 @@ public sealed unsafe class RingProducer : IDisposable
     /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageLength"/>.</exception>
     [MethodImpl(HotPath.Optimized)]
     public bool TryWrite(ReadOnlySpan<byte> message, int messageType = 0)
+    {
+        using EndpointLifetime.Call call = _lifetime.Enter();
+        return WriteOnce(message, messageType);
+    }
+
+    /// <summary>Writes <paramref name="message"/> into the ring if it has room now (inside a call).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool WriteOnce(ReadOnlySpan<byte> message, int messageType)
     {
         long position = Claim(message.Length, messageType, nameof(message));
         if (position < 0)
@@ -146,6 +156,7 @@ public sealed unsafe class RingProducer : IDisposable
     public bool TryWrite<T>(in T message, int messageType = 0)
         where T : unmanaged
     {
+        using EndpointLifetime.Call call = _lifetime.Enter();
         long position = Claim(sizeof(T), messageType, nameof(message));
         if (position < 0)
         {
@@ -166,6 +177,7 @@ public sealed unsafe class RingProducer : IDisposable
     [MethodImpl(HotPath.Optimized)]
     public bool TryClaim(int length, out RingClaim claim, int messageType = 0)
     {
+        using EndpointLifetime.Call call = _lifetime.Enter();
         long position = Claim(length, messageType, nameof(length));
         if (position < 0)
         {
@@ -178,13 +190,15 @@ public sealed unsafe class RingProducer : IDisposable
             Array.Resize(ref _openClaimPositions, _openClaims * 2);
         }
 
-        _openClaimPositions[_openClaims++] = position;
+        _openClaimPositions[_openClaims] = position;
+        Volatile.Write(ref _openClaims, _openClaims + 1);
         claim = new RingClaim(this, new Span<byte>(_data + (position & _mask) + RecordLayout.HeaderLength, length), position, messageType);
         return true;
     }
 
-    /// <summary>Detaches the producer and gives up its role (SPSC) — at once, or, if another thread is blocked in
-    /// <c>Write</c>, as soon as that call has ended with <see cref="ObjectDisposedException"/>. Claims still open can
+    /// <summary>Detaches the producer and gives up its role (SPSC) — at once, or, if another thread is in a call of
+    /// this producer (a blocked <c>Write</c>, which then ends with <see cref="ObjectDisposedException"/>, a
+    /// <c>TryWrite</c>, a <c>TryClaim</c>), as soon as that call has ended. Claims still open can
     /// be completed afterwards: the ring stays mapped for them, so they never block the consumer for good.</summary>
     public void Dispose()
     {
@@ -210,6 +224,7 @@ public sealed unsafe class RingProducer : IDisposable
     [MethodImpl(HotPath.Optimized)]
     internal void Complete(long position, int payloadLength, int messageType, bool ifPending)
     {
+        using EndpointLifetime.Call call = _lifetime.EnterEvenIfDisposed();
         int open = Array.IndexOf(_openClaimPositions, position, 0, _openClaims);
         if (open < 0)
         {
@@ -222,9 +237,9 @@ public sealed unsafe class RingProducer : IDisposable
             throw new InvalidOperationException("This claim was already committed or aborted.");
         }
 
-        _openClaimPositions[open] = _openClaimPositions[--_openClaims];
         bool committed = Commit(position, RecordLayout.HeaderLength + payloadLength, messageType);
-        ReleaseMappingIfDone();
+        _openClaimPositions[open] = _openClaimPositions[_openClaims - 1];
+        Volatile.Write(ref _openClaims, _openClaims - 1); // last: the open claim holds the mapping until here
         if (!committed && !ifPending && messageType != RecordLayout.PaddingType)
         {
             throw new InvalidOperationException("This claim was revoked: the consumer judged its process dead, and the message was dropped.");
@@ -363,26 +378,11 @@ public sealed unsafe class RingProducer : IDisposable
 
     private static int Align(int recordLength) => RecordLayout.Align(recordLength);
 
-    /// <summary>Releases what the producer holds once it is disposed and no call is under way: the role now, the
-    /// mapping once no claim is open.</summary>
-    private void ReleaseHeld()
-    {
-        _role?.Dispose();
-        ReleaseMappingIfDone();
-    }
-
-    private void ReleaseMappingIfDone()
-    {
-        if (_lifetime.IsReleased && _openClaims == 0 && !_mappingReleased)
-        {
-            _mappingReleased = true;
-            _ring.Section.ReleaseReference();
-        }
-    }
+    private bool IsDisposed => _lifetime.IsDisposed || _ring.IsDisposed;
 
     private void ThrowIfDisposed()
     {
-        if (_lifetime.IsDisposed || _ring.IsDisposed)
+        if (IsDisposed)
         {
             throw _lifetime.ObjectDisposed();
         }
@@ -397,7 +397,8 @@ public sealed unsafe class RingProducer : IDisposable
 
         public WaitSide SideOf(int index) => producer._signals.Space;
 
-        public bool IsMet(int index) => producer.HasRoomNow(recordLength);
+        /// <summary>Also true once disposed: a dispose that signalled just before the announcement must not be slept through.</summary>
+        public bool IsMet(int index) => producer.IsDisposed || producer.HasRoomNow(recordLength);
 
         public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken) =>
             producer._signals.Space.Event.Wait(observed[0], timeoutMs, cancellationToken);

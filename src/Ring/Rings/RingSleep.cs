@@ -13,7 +13,8 @@ internal interface IWaitSet
     /// <summary>The side wait <paramref name="index"/> sleeps on.</summary>
     WaitSide SideOf(int index);
 
-    /// <summary>Re-checks wait <paramref name="index"/> after its sleep was announced.</summary>
+    /// <summary>Re-checks wait <paramref name="index"/> after its sleep was announced (a blocking wait: also true
+    /// once its endpoint or ring is disposed, since the dispose's signal may have come just before the announcement).</summary>
     bool IsMet(int index);
 
     /// <summary>Sleeps on the events of every wait, each observed at the sequence value given.</summary>
@@ -87,6 +88,7 @@ internal static class RingSleep
             wait.ThrowIfDisposed();
             if (wait.IsMet(0))
             {
+                wait.ThrowIfDisposed(); // a blocking wait's condition is also met by a dispose
                 return true;
             }
 

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 
 namespace RingIpc;
 
@@ -16,6 +17,7 @@ namespace RingIpc;
 public sealed unsafe class SharedRing : IDisposable
 {
     private readonly SharedSection _section;
+    private int _disposeStarted;
 
     private SharedRing(SharedSection section, RingDescription description)
     {
@@ -153,7 +155,8 @@ public sealed unsafe class SharedRing : IDisposable
     /// (a blocked call ends with <see cref="ObjectDisposedException"/>). The ring itself stays until deleted.</summary>
     public void Dispose()
     {
-        if (!_section.IsDisposed)
+        // Once, even if two threads dispose at once: a second release of the mapping would unmap it under endpoints.
+        if (Interlocked.Exchange(ref _disposeStarted, 1) == 0)
         {
             // Endpoints of this mapping may sleep in a blocking call: mark the ring disposed, then wake them, so that
             // they see it. (Sleepers of other processes wake too, re-check, and sleep again.)

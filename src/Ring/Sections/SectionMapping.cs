@@ -1,5 +1,6 @@
 using System;
 using System.IO.MemoryMappedFiles;
+using System.Threading;
 
 namespace RingIpc;
 
@@ -8,7 +9,7 @@ internal sealed unsafe class SectionMapping : IDisposable
 {
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
-    private bool _disposed;
+    private int _disposed;
 
     public SectionMapping(MemoryMappedFile file, long length)
     {
@@ -47,12 +48,11 @@ internal sealed unsafe class SectionMapping : IDisposable
 
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return;
+            return; // once: a second ReleasePointer would unmap under the holders of references
         }
 
-        _disposed = true;
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _file.Dispose();

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace RingIpc;
 
@@ -17,6 +18,7 @@ namespace RingIpc;
 public sealed unsafe class SharedSection : IDisposable
 {
     private readonly SectionMapping _mapping;
+    private int _disposed;
 
     private SharedSection(string name, SectionMapping mapping, bool created)
     {
@@ -35,7 +37,7 @@ public sealed unsafe class SharedSection : IDisposable
     public bool Created { get; }
 
     /// <summary>Whether <see cref="Dispose"/> was called.</summary>
-    public bool IsDisposed { get; private set; }
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>The first byte of the mapping. Valid until <see cref="Dispose"/>.</summary>
     internal byte* Pointer
@@ -122,10 +124,9 @@ public sealed unsafe class SharedSection : IDisposable
     /// <summary>Unmaps the section. The section itself stays until deleted.</summary>
     public void Dispose()
     {
-        if (!IsDisposed)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            IsDisposed = true;
-            _mapping.Dispose();
+            _mapping.Dispose(); // once, even if two threads dispose at once
         }
     }
 

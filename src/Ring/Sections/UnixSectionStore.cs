@@ -203,12 +203,13 @@ internal static class UnixSectionStore
             throw;
         }
 #else
-        // .NET Framework / Mono cannot wrap a raw descriptor in a FileStream, so the file is opened
-        // again by path. The descriptor opened with O_NOFOLLOW stays open meanwhile, and the folder is
-        // sticky (/dev/shm, $TMPDIR), so only the owner could swap the file in between.
+        // .NET Framework / Mono cannot wrap a raw descriptor in a FileStream, so the checked file is opened again
+        // through its descriptor (/proc/self/fd/N on Linux, /dev/fd/N elsewhere), never by its name: a file planted
+        // under the name after a Delete cannot be mapped in its place.
         try
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            string reopen = System.IO.Directory.Exists("/proc/self/fd") ? $"/proc/self/fd/{fd}" : $"/dev/fd/{fd}";
+            var stream = new FileStream(reopen, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
             try
             {
                 if (setLength)

@@ -12,12 +12,7 @@ internal sealed class WaitCounters
 {
     private long _spins;
     private long _yields;
-    private long _conditionMet;
-    private long _woken;
-    private long _changed;
-    private long _timedOut;
-    private long _interrupted;
-    private long _polled;
+    private readonly long[] _outcomes = new long[(int)SleepOutcome.Polled + 1];
 
     /// <summary>Polls in the spin phase (busy-spin: every poll), counted in batches of 64.</summary>
     public long Spins => Interlocked.Read(ref _spins);
@@ -26,22 +21,22 @@ internal sealed class WaitCounters
     public long Yields => Interlocked.Read(ref _yields);
 
     /// <summary>Handshakes whose re-check after announcing found the condition met.</summary>
-    public long ConditionMet => Interlocked.Read(ref _conditionMet);
+    public long ConditionMet => Of(SleepOutcome.ConditionMet);
 
     /// <summary>Sleeps that a signal ended.</summary>
-    public long Woken => Interlocked.Read(ref _woken);
+    public long Woken => Of(SleepOutcome.Woken);
 
     /// <summary>Sleeps that returned at once because the word had moved on.</summary>
-    public long Changed => Interlocked.Read(ref _changed);
+    public long Changed => Of(SleepOutcome.Changed);
 
     /// <summary>Sleeps that ended at their time limit.</summary>
-    public long TimedOut => Interlocked.Read(ref _timedOut);
+    public long TimedOut => Of(SleepOutcome.TimedOut);
 
     /// <summary>Sleeps that a signal handler interrupted.</summary>
-    public long Interrupted => Interlocked.Read(ref _interrupted);
+    public long Interrupted => Of(SleepOutcome.Interrupted);
 
     /// <summary>Sleeps that polled because no kernel wait was available or it failed.</summary>
-    public long Polled => Interlocked.Read(ref _polled);
+    public long Polled => Of(SleepOutcome.Polled);
 
     /// <summary>Sleeps that ended in any way (the handshakes that did not find the condition met).</summary>
     public long Sleeps => Woken + Changed + TimedOut + Interrupted + Polled;
@@ -50,30 +45,9 @@ internal sealed class WaitCounters
 
     public void CountYield() => Interlocked.Increment(ref _yields);
 
-    public void Count(SleepOutcome outcome)
-    {
-        switch (outcome)
-        {
-            case SleepOutcome.ConditionMet:
-                Interlocked.Increment(ref _conditionMet);
-                break;
-            case SleepOutcome.Woken:
-                Interlocked.Increment(ref _woken);
-                break;
-            case SleepOutcome.Changed:
-                Interlocked.Increment(ref _changed);
-                break;
-            case SleepOutcome.TimedOut:
-                Interlocked.Increment(ref _timedOut);
-                break;
-            case SleepOutcome.Interrupted:
-                Interlocked.Increment(ref _interrupted);
-                break;
-            default:
-                Interlocked.Increment(ref _polled);
-                break;
-        }
-    }
+    public void Count(SleepOutcome outcome) => Interlocked.Increment(ref _outcomes[(int)outcome]);
+
+    private long Of(SleepOutcome outcome) => Interlocked.Read(ref _outcomes[(int)outcome]);
 
     /// <inheritdoc/>
     public override string ToString() =>
