@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace RingIpc;
@@ -55,13 +56,14 @@ internal sealed class EndpointLifetime
     /// <exception cref="ObjectDisposedException">The endpoint was disposed.</exception>
     /// <exception cref="InvalidOperationException">Another call is under way (a handler calling back, or a
     /// second thread: that one is detected on a best-effort basis).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Call Enter()
     {
         Call call = EnterEvenIfDisposed();
         if (Volatile.Read(ref _disposed) != 0)
         {
             call.Dispose();
-            throw ObjectDisposed();
+            ThrowDisposed();
         }
 
         return call;
@@ -70,11 +72,12 @@ internal sealed class EndpointLifetime
     /// <summary>Starts a call that finishes something handed out earlier (a claim, a message): it may run after the
     /// dispose, and then checks <see cref="IsDisposed"/> itself before doing what needs the role.</summary>
     /// <exception cref="InvalidOperationException">Another call is under way.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Call EnterEvenIfDisposed()
     {
         if (Volatile.Read(ref _inCall) != 0)
         {
-            throw new InvalidOperationException($"The {_name} is already in a call, on another thread (one endpoint is for one thread) or from a handler of its own Read.");
+            ThrowInCall();
         }
 
         StoreWithFence(ref _inCall, 1);
@@ -105,6 +108,15 @@ internal sealed class EndpointLifetime
 
     public ObjectDisposedException ObjectDisposed() => new(_name, $"The {_name} was disposed.");
 
+    /// <summary>Kept out of the calls' entry, so that it stays small enough to inline.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed() => throw ObjectDisposed();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowInCall() =>
+        throw new InvalidOperationException($"The {_name} is already in a call, on another thread (one endpoint is for one thread) or from a handler of its own Read.");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Exit()
     {
         StoreWithFence(ref _inCall, 0);
@@ -149,6 +161,7 @@ internal sealed class EndpointLifetime
             _lifetime = lifetime;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Dispose() => _lifetime.Exit();
     }
 }

@@ -171,6 +171,7 @@ internal readonly unsafe struct RecordCursor
     }
 
     /// <summary>Zeroes the bytes of [<paramref name="from"/>, <paramref name="to"/>), wrapping at the end of the data area.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Clear(long from, long to)
     {
         int fromIndex = (int)(from & _mask);

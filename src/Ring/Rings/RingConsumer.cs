@@ -356,6 +356,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>Zeroes [from, to) and then moves the head to <paramref name="to"/> with release: a producer
     /// that acquires the new head sees zeroes there, so a stale length never looks committed. The store is
     /// also a full fence, for the handshake with producers waiting for space (<see cref="RingSignals"/>).</summary>
+    [MethodImpl(HotPath.Optimized)]
     private void Consume(long from, long to)
     {
         _records.Clear(from, to);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace RingIpc;
 
@@ -49,6 +50,7 @@ internal sealed class RingSignals : IDisposable
 
     /// <summary>Producer, right after a commit stored with a full fence: wakes the consumer if it sleeps.</summary>
     /// <returns>Whether a wake-up syscall was made.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool WakeConsumerIfWaiting()
     {
         if (_consumerWaiting.LoadAcquire() == 0 || _consumerWaiting.Exchange(0) == 0)
@@ -62,6 +64,7 @@ internal sealed class RingSignals : IDisposable
 
     /// <summary>Consumer, right after moving the head with a full fence: wakes producers that sleep.</summary>
     /// <returns>Whether a wake-up syscall was made.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool WakeProducersIfWaiting()
     {
         if (_producersWaiting.LoadAcquire() == 0)
