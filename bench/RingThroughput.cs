@@ -1,26 +1,38 @@
 using System;
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 
 namespace RingIpc.Bench;
 
-/// <summary>One process writes fixed-size messages into a ring; a child process reads them in batches.</summary>
+/// <summary>One process writes fixed-size messages into a ring; a child process reads them in batches and checks
+/// their sequence numbers. The child measures for a fixed time after a warm-up (so both sides run their final,
+/// tiered-up code, not the first tier the JIT starts with), then exits; the writer stops when it has.</summary>
 internal static class RingThroughput
 {
     /// <summary>The producer side, run by the main process: returns messages and seconds as the consumer measured them.</summary>
-    public static (long Messages, double Seconds) Run(RingKind kind, int messageSize, long count)
+    public static (long Messages, double Seconds) Run(RingKind kind, int messageSize, TimeSpan warmup, TimeSpan measured)
     {
         string name = $"bench-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
             using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 1 << 22 });
             using var producer = ring.CreateProducer();
-            using Process child = ChildProcess.Start(false, "ring-consumer", name, count.ToString(CultureInfo.InvariantCulture));
-            Span<byte> message = stackalloc byte[messageSize];
-            for (long i = 0; i < count;)
+            using Process child = ChildProcess.Start(false, "ring-consumer", name,
+                warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture), measured.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+            int childExited = 0;
+            var watcher = new Thread(() =>
             {
-                message[0] = (byte)i;
+                child.WaitForExit();
+                Volatile.Write(ref childExited, 1);
+            }) { IsBackground = true };
+            watcher.Start();
+
+            Span<byte> message = stackalloc byte[messageSize];
+            for (long i = 0; Volatile.Read(ref childExited) == 0;)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(message, i);
                 if (producer.TryWrite(message))
                 {
                     i++;
@@ -39,18 +51,28 @@ internal static class RingThroughput
         }
     }
 
-    /// <summary>The consumer side, run in the child process; prints "&lt;messages&gt; &lt;seconds&gt;" from the first
-    /// message to the last.</summary>
-    public static int Consume(string name, long count)
+    /// <summary>The consumer side, run in the child process; prints "&lt;messages&gt; &lt;seconds&gt;" of the measured
+    /// span and fails (exit 1) if a message was lost, duplicated or reordered.</summary>
+    public static int Consume(string name, double warmupSeconds, double measuredSeconds)
     {
         using var ring = SharedRing.Open(name);
         using var consumer = ring.CreateConsumer();
-        long received = 0;
-        long bytes = 0;
-        RingMessageHandler handler = (_, payload) => bytes += payload.Length;
+        long expected = 0;
+        long wrong = 0;
+        RingMessageHandler handler = (_, payload) =>
+        {
+            if (BinaryPrimitives.ReadInt64LittleEndian(payload) != expected)
+            {
+                wrong++;
+            }
+
+            expected++;
+        };
         var clock = new Stopwatch();
         var deadline = Stopwatch.StartNew();
-        while (received < count)
+        long startCount = -1;
+        double startSeconds = 0;
+        while (true)
         {
             int read = consumer.Read(handler, 1024);
             if (read == 0)
@@ -70,10 +92,22 @@ internal static class RingThroughput
                 clock.Start();
             }
 
-            received += read;
-        }
+            double now = clock.Elapsed.TotalSeconds;
+            if (startCount < 0 && now >= warmupSeconds)
+            {
+                (startCount, startSeconds) = (expected, now);
+            }
+            else if (startCount >= 0 && now - startSeconds >= measuredSeconds)
+            {
+                if (wrong != 0)
+                {
+                    Console.WriteLine($"{wrong} messages out of sequence");
+                    return 1;
+                }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{received} {clock.Elapsed.TotalSeconds}"));
-        return 0;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{expected - startCount} {now - startSeconds}"));
+                return 0;
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Compares the ring rows of the benchmark between a base commit and the working tree, interleaved in one run:
-# base, new, base, new, ... (default 5 repetitions each), and prints each repetition's new/base ratio per row
-# and their median. Usage: bash eng/compare-bench.sh [base-ref] [repetitions]
+# Compares the ring rows of the benchmark between the library of a base commit and that of the working tree,
+# interleaved in one run: base, new, base, new, ... (default 5 repetitions each), and prints each repetition's
+# new/base ratio per row, their median, and the raw values. Both builds use the working tree's benchmark program
+# (bench/), so only the library differs. Usage: bash eng/compare-bench.sh [base-ref] [repetitions]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 base_ref="${1:-HEAD~1}"
@@ -10,6 +11,9 @@ work="$(mktemp -d /tmp/ringipc-compare.XXXXXX)"
 trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 git worktree add --detach "$work/base" "$base_ref" >/dev/null
+rm -rf "$work/base/bench"
+mkdir "$work/base/bench"
+tar -C bench --exclude=./bin --exclude=./obj -cf - . | tar -C "$work/base/bench" -xf -
 dotnet build -c Release "$work/base/bench" >/dev/null
 dotnet build -c Release bench >/dev/null
 base_dll="$work/base/bench/bin/Release/net10.0/RingIpc.Bench.dll"
