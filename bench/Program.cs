@@ -21,6 +21,7 @@ public static class Program
                 "echo" => RoundTripLatency.Echo(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
                 "pipe-consumer" => PipeThroughput.Consume(int.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture)),
                 "--quick" => RunAll(quick: true),
+                "ring" when args.Length == 3 => RunOneRing(Enum.Parse<RingKind>(args[1], ignoreCase: true), int.Parse(args[2], CultureInfo.InvariantCulture)),
                 _ => Usage(),
             };
         }
@@ -63,6 +64,13 @@ public static class Program
         return 0;
     }
 
+    /// <summary>"ring spsc|mpsc &lt;size&gt;": one ring row (for comparing builds row by row: eng/compare-bench.sh).</summary>
+    private static int RunOneRing(RingKind kind, int size)
+    {
+        Print($"ring {kind.ToString().ToLowerInvariant()}", size, RingThroughput.Run(kind, size, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1)), double.NaN);
+        return 0;
+    }
+
     private static void PrintLatency(string label, int count, double p50, double p99, double baselineP50) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-32} {count,11:N0} {p50,9:N1} {p99,9:N1} {baselineP50 / p50,11:N1}x"));
 
@@ -76,7 +84,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: RingIpc.Bench [--quick]");
+        Console.Error.WriteLine("usage: RingIpc.Bench [--quick | ring spsc|mpsc <message size>]");
         return 2;
     }
 }
