@@ -48,9 +48,10 @@ internal sealed class AsyncDataWaiter
     /// <summary>Completes once the head of <paramref name="consumer"/>'s ring holds a record; cancelled with the
     /// token; faulted with <see cref="ObjectDisposedException"/> if the consumer or its ring is disposed first, or
     /// with <see cref="RingFormatException"/> if the ring is corrupt.</summary>
+    /// <remarks>Takes over a reference to the ring's mapping and the consumer's role hold, which the caller took;
+    /// the registration releases both when it ends. If this throws, they are still the caller's.</remarks>
     public Task WaitAsync(RingConsumer consumer, CancellationToken cancellationToken)
     {
-        consumer.Ring.Section.AddReference();
         var registration = new Registration(consumer, cancellationToken);
         if (cancellationToken.CanBeCanceled)
         {

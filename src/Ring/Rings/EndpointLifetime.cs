@@ -32,6 +32,7 @@ internal sealed class EndpointLifetime
     private readonly Action _releaseRole;
     private readonly Action _releaseMapping;
     private readonly Func<bool> _holdsMapping;
+    private readonly object _gate = new();
     private int _inCall;
     private int _disposed;
     private int _roleReleased;
@@ -126,17 +127,29 @@ internal sealed class EndpointLifetime
         }
     }
 
-    /// <summary>Runs once disposed with no call under way: the role goes at once, the mapping once nothing is open.</summary>
-    private void ReleaseIfDone()
+    /// <summary>Runs once disposed with no call under way (and again when something handed out is closed after
+    /// that): the role goes at once, the mapping once nothing is open. Serialized, so the mapping is never released
+    /// while another thread still releases the role (which writes the header).</summary>
+    public void ReleaseIfDone()
     {
-        if (Interlocked.Exchange(ref _roleReleased, 1) == 0)
+        lock (_gate)
         {
-            _releaseRole();
-        }
+            if (Volatile.Read(ref _disposed) == 0 || Volatile.Read(ref _inCall) != 0)
+            {
+                return;
+            }
 
-        if (!_holdsMapping() && Interlocked.Exchange(ref _mappingReleased, 1) == 0)
-        {
-            _releaseMapping();
+            if (_roleReleased == 0)
+            {
+                _roleReleased = 1;
+                _releaseRole();
+            }
+
+            if (_mappingReleased == 0 && !_holdsMapping())
+            {
+                _mappingReleased = 1;
+                _releaseMapping();
+            }
         }
     }
 

@@ -64,7 +64,19 @@ public sealed partial class RingConsumer
             while (true)
             {
                 BeginAsyncRoleHold();
-                await AsyncDataWaiter.Instance.WaitAsync(this, cancellationToken).ConfigureAwait(false);
+                Task registered;
+                try
+                {
+                    registered = AsyncDataWaiter.Instance.WaitAsync(this, cancellationToken);
+                }
+                catch
+                {
+                    EndAsyncRoleHold();
+                    _ring.Section.ReleaseReference();
+                    throw;
+                }
+
+                await registered.ConfigureAwait(false);
                 Volatile.Write(ref _asyncWaitPending, false);
                 if (HasMessageInCall())
                 {

@@ -47,9 +47,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
     private bool _inBatch;
 
-    /// <summary>0: no asynchronous wait registered; 1: one is; 2: one is, and the role's release waits until it
-    /// has ended (the waiter thread announces on the ring until then).</summary>
-    private int _asyncRoleHold;
+    /// <summary>Keeps the role (and the mapping) while an asynchronous wait is registered.</summary>
+    private readonly AsyncRoleHold _asyncRoleHold;
 
     internal RingConsumer(SharedRing ring, WaitStrategy waitStrategy, RoleLock role)
     {
@@ -62,8 +61,9 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _capacity = ring.Capacity;
         _ownHead = _head.LoadAcquire();
         RingHeader.ValidatePosition("head position", _ownHead);
+        _asyncRoleHold = new AsyncRoleHold(() => _role.Dispose(), () => _lifetime!.ReleaseIfDone());
         _lifetime = new EndpointLifetime(
-            $"consumer of ring '{ring.Name}'", ReleaseRole, ring.Section.ReleaseReference, () => Volatile.Read(ref _messageOpen) != 0);
+            $"consumer of ring '{ring.Name}'", ReleaseRole, ring.Section.ReleaseReference, () => Volatile.Read(ref _messageOpen) != 0 || _asyncRoleHold.IsHeld);
 
         // Keeps the ring mapped while this consumer may touch it, even if the SharedRing is disposed meanwhile.
         ring.Section.AddReference();
@@ -169,7 +169,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
         if (message.Payload.Length != sizeof(T))
         {
-            ForgetPendingMessage(); // leave it unconsumed
+            using (_lifetime.EnterEvenIfDisposed())
+            {
+                ForgetPendingMessage(); // leave it unconsumed
+            }
+
             throw new RingFormatException("message length", message.Payload.Length.ToString(), $"{sizeof(T)}, the size of {typeof(T).Name}");
         }
 
@@ -261,7 +265,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
 
         AsyncDataWaiter.NotifyIfRunning();
-        AwaitAsyncRoleHold();
+        _asyncRoleHold.AwaitAndRelease(AsyncRoleHoldWaitMs);
     }
 
     /// <summary>Whether a committed message waits at the head; releases the padding in front of it.</summary>
@@ -303,36 +307,20 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// cannot move while the wait is pending (never the shared head, which a hostile peer could change).</summary>
     internal long OwnHead => _ownHead;
 
-    /// <summary>Called by the async waiter once a registration ended (after it withdrew its announcements): gives up
-    /// the role if a dispose left that to it.</summary>
-    internal void EndAsyncRoleHold()
-    {
-        if (Interlocked.Exchange(ref _asyncRoleHold, 0) == 2)
-        {
-            _role.Dispose();
-        }
-    }
+    /// <summary>Called by the async waiter once a registration ended (after it withdrew its announcements), and
+    /// by a registration that failed to start: runs a deferred role release unless a disposing thread does.</summary>
+    internal void EndAsyncRoleHold() => _asyncRoleHold.End();
 
-    /// <summary>Marks an asynchronous wait as registered, inside a call: a concurrent dispose either sees the call
-    /// (and its release, at the call's end, sees the hold) or is seen by it (and nothing is registered).</summary>
-    /// <exception cref="ObjectDisposedException">The consumer was disposed.</exception>
+    /// <summary>Starts holding the role for an asynchronous wait, inside a call: a concurrent dispose either sees
+    /// the call (and its release, at the call's end, sees the hold) or is seen by it (and nothing is registered).
+    /// Also takes the registration's reference to the mapping.</summary>
+    /// <exception cref="ObjectDisposedException">The consumer or its ring was disposed.</exception>
     private void BeginAsyncRoleHold()
     {
         using EndpointLifetime.Call call = _lifetime.Enter();
-        Volatile.Write(ref _asyncRoleHold, 1);
-    }
-
-    /// <summary>If a pending asynchronous wait holds the role, waits (briefly: the waiter thread was just poked) until
-    /// it has withdrawn and given the role up, so the role is free when <see cref="Dispose"/> returns, as it is
-    /// without such a wait. The waiter thread runs no user code, so this cannot wait on the caller.</summary>
-    private void AwaitAsyncRoleHold()
-    {
-        var spin = new SpinWait();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (Volatile.Read(ref _asyncRoleHold) == 2 && clock.ElapsedMilliseconds < AsyncRoleHoldWaitMs)
-        {
-            spin.SpinOnce();
-        }
+        ThrowIfDisposed();
+        _ring.Section.AddReference(); // the consumer's own reference keeps it mapped here; the registration releases it
+        _asyncRoleHold.Begin();
     }
 
     private void ForgetPendingMessage()
@@ -372,7 +360,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// is registered: then the waiter thread gives it up when that ends (<see cref="EndAsyncRoleHold"/>).</summary>
     private void ReleaseRole()
     {
-        if (Interlocked.CompareExchange(ref _asyncRoleHold, 2, 1) != 1)
+        if (!_asyncRoleHold.TryDefer())
         {
             _role.Dispose();
         }

@@ -86,8 +86,18 @@ public class DisposeFromAnotherThreadTests
             int until = random.Next(1, 30);
             KernelWaits.WaitUntil(() => Volatile.Read(ref polled) >= until || !poller.IsAlive, "the poller's first messages");
             Thread.SpinWait(random.Next(0, 2000));
-            consumer.Dispose();
-            ring.Dispose();
+            // Either order: with the ring disposed first, the consumer's own reference is the last one.
+            if (round % 2 == 0)
+            {
+                consumer.Dispose();
+                ring.Dispose();
+            }
+            else
+            {
+                ring.Dispose();
+                consumer.Dispose();
+            }
+
             Assert.True(poller.Join(Generous), "the poller never saw the dispose");
             Assert.Null(failure);
 
@@ -207,12 +217,12 @@ public class DisposeFromAnotherThreadTests
 
             // Not "soon": at once. (The waiter thread announced on this ring; it withdraws before the role is free.)
             using var successor = ring.CreateConsumer(Signaling.BlockingTests.Strict(WaitStrategy.SpinThenBlock(spinCount: 0)));
-            await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.AsTask().WaitAsync(Generous));
 
-            // The successor's sleep is announced and stays announced: a write wakes it (no 200 ms re-check rescues a
-            // lost wake-up under the strict strategy).
+            // The successor's sleep is announced and stays announced, whatever the old waiter does meanwhile: a write
+            // wakes it (no 200 ms re-check rescues a lost wake-up under the strict strategy).
             var wait = BlockingCall.Start(() => successor.WaitForData(Generous));
             wait.WaitUntilAsleep();
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.AsTask().WaitAsync(Generous));
             Assert.True(producer.TryWrite(new byte[] { (byte)round }));
             Assert.True(await wait.Task.WaitAsync(Generous));
             Assert.Equal((1L, 0L), (successor.Waits.Woken, successor.Waits.TimedOut));
