@@ -258,7 +258,7 @@ public sealed unsafe class RingProducer : IDisposable
     /// record if it would cross the end of the data area, and marks it uncommitted.
     /// </summary>
     /// <returns>The record's position, or -1 if there is no room.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>Not forced inline: inlined into the write methods it made an MPSC write ~10 % slower (measured).</remarks>
     private long Claim(int payloadLength, int messageType, string parameterName)
     {
         ThrowIfDisposed();
