@@ -228,9 +228,21 @@ internal sealed class AsyncDataWaiter
 
             // The sleep that announced on this ring has withdrawn (see Run); before the completion, whose continuation
             // may register the next wait.
-            Consumer.EndAsyncRoleHold();
+            Exception? releaseError = null;
+            try
+            {
+                Consumer.EndAsyncRoleHold();
+            }
+            catch (Exception exception)
+            {
+                releaseError = exception; // never kill the one waiter thread: the awaiting caller gets it
+            }
 
-            if (Volatile.Read(ref _cancelled) != 0)
+            if (releaseError is not null)
+            {
+                Completion.TrySetException(releaseError);
+            }
+            else if (Volatile.Read(ref _cancelled) != 0)
             {
                 Completion.TrySetCanceled(cancellationToken);
             }

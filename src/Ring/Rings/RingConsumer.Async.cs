@@ -67,6 +67,7 @@ public sealed partial class RingConsumer
                 Task registered;
                 try
                 {
+                    ThrowIfDisposed(); // disposed during the call above: register nothing, give the role up here
                     registered = AsyncDataWaiter.Instance.WaitAsync(this, cancellationToken);
                 }
                 catch
