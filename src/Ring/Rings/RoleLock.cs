@@ -9,12 +9,14 @@ internal sealed class RoleLock
 {
     private readonly SharedMutex _mutex;
     private readonly SharedInt32 _pid;
+    private readonly SharedSection _section;
     private bool _released;
 
-    private RoleLock(SharedMutex mutex, SharedInt32 pid)
+    private RoleLock(SharedMutex mutex, SharedInt32 pid, SharedSection section)
     {
         _mutex = mutex;
         _pid = pid;
+        _section = section;
         pid.StoreRelease(CurrentProcess.Id);
     }
 
@@ -41,7 +43,7 @@ internal sealed class RoleLock
             }
         }
 
-        return new RoleLock(mutex, pid);
+        return new RoleLock(mutex, pid, ring.Section);
     }
 
     public void Dispose()
@@ -53,6 +55,11 @@ internal sealed class RoleLock
 
         _released = true;
         _pid.StoreRelease(0); // the releasing endpoint still holds the mapping
+        if (!_section.IsPublished)
+        {
+            _mutex.RemoveLockFile(); // the ring was deleted meanwhile (its Delete skipped this locked file)
+        }
+
         _mutex.Dispose();
     }
 }

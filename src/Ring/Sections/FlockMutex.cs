@@ -13,11 +13,13 @@ internal sealed class FlockMutex : SharedMutex
     /// <summary>How often a lock file that keeps being replaced between our open and our lock is tried again.</summary>
     private const int Attempts = 100;
 
+    private readonly string _path;
     private int _fd;
 
-    private FlockMutex(int fd)
+    private FlockMutex(int fd, string path)
     {
         _fd = fd;
+        _path = path;
     }
 
     /// <summary>Test seam: runs between opening the lock file and locking it, where a concurrent
@@ -50,7 +52,7 @@ internal sealed class FlockMutex : SharedMutex
 
             if (FileTrust.SameFile(fd, path))
             {
-                return new FlockMutex(fd);
+                return new FlockMutex(fd, path);
             }
 
             LibC.Close(fd);
@@ -58,6 +60,17 @@ internal sealed class FlockMutex : SharedMutex
 
         throw new IOException(
             $"The {role} lock file of ring '{ringName}' ({path}) was replaced {Attempts} times while it was being locked: another process keeps deleting the ring.");
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Safe against removing another file: while this lock is held, nobody else unlinks the path (a
+    /// <c>Delete</c> skips locked files), so the path still names the locked file if it did a moment ago.</remarks>
+    public override void RemoveLockFile()
+    {
+        if (_fd >= 0 && FileStatus.TryGet(_fd, out FileStatus held) && FileStatus.TryGet(_path, out FileStatus named) && held.IsSameFile(named))
+        {
+            LibC.Unlink(_path);
+        }
     }
 
     public override void Dispose()

@@ -36,6 +36,9 @@ internal sealed unsafe class SectionMapping : IDisposable
     /// <summary>The length of the section in bytes.</summary>
     public long Length { get; }
 
+    /// <summary>Unix: the mapped file's identity (device and inode), where statx can tell it.</summary>
+    public FileStatus? File { get; set; }
+
     /// <summary>Keeps the mapping alive past <see cref="Dispose"/> until <see cref="ReleaseReference"/>.</summary>
     public void AddReference()
     {

@@ -52,5 +52,12 @@ internal abstract class SharedMutex : IDisposable
     /// Whatever it guarded may be half-updated: re-validate it.</summary>
     public bool WasAbandoned { get; protected set; }
 
+    /// <summary>Removes the lock file while the lock is still held, if the path still names it (call just
+    /// before <see cref="Dispose"/>, once the ring it guards was deleted, so that nothing of the ring outlives
+    /// it). Nothing to remove for a named mutex.</summary>
+    public virtual void RemoveLockFile()
+    {
+    }
+
     public abstract void Dispose();
 }

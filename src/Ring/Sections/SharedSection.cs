@@ -33,6 +33,10 @@ public sealed unsafe class SharedSection : IDisposable
     /// <summary>The section's length in bytes.</summary>
     public long Length => _mapping.Length;
 
+    /// <summary>Whether the section's name still refers to this section: false once <see cref="Delete"/> removed it
+    /// (or a new section took the name). Always true on Windows, where a name lives as long as its handles.</summary>
+    internal bool IsPublished => IsWindows || UnixSectionStore.IsPublished(Name, _mapping);
+
     /// <summary>Whether this instance created the section (as opposed to opening an existing one).</summary>
     public bool Created { get; }
 

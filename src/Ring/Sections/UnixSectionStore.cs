@@ -177,6 +177,13 @@ internal static class UnixSectionStore
         LibC.Close(fd);
     }
 
+    /// <summary>Whether the section's name still names the file <paramref name="mapping"/> maps (it was neither
+    /// deleted nor replaced by a new section of that name). <c>true</c> where that cannot be told (no statx).</summary>
+    public static bool IsPublished(string name, SectionMapping mapping) =>
+        mapping.File is not FileStatus mapped || (FileStatus.TryGet(PathOf(name), out FileStatus named) && mapped.IsSameFile(named));
+
+    private static FileStatus? IdentityOf(int fd) => FileStatus.TryGet(fd, out FileStatus status) ? status : null;
+
     /// <summary>Maps the file open as <paramref name="fd"/> (which this call takes over).</summary>
     private static SectionMapping Map(int fd, string path, long length, bool setLength, Action<long>? validateLength = null)
     {
@@ -195,7 +202,7 @@ internal static class UnixSectionStore
             }
 
             var file = MemoryMappedFile.CreateFromFile(handle, null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-            return new SectionMapping(file, length);
+            return new SectionMapping(file, length) { File = IdentityOf(fd) };
         }
         catch
         {
@@ -223,7 +230,7 @@ internal static class UnixSectionStore
                 }
 
                 var file = MemoryMappedFile.CreateFromFile(stream, null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-                return new SectionMapping(file, length);
+                return new SectionMapping(file, length) { File = IdentityOf(fd) };
             }
             catch
             {

@@ -87,6 +87,52 @@ public class RoleTests
     }
 
     [Fact]
+    public void A_ring_deleted_while_attached_keeps_working_and_a_new_ring_of_its_name_gets_the_roles_once_the_holders_are_gone()
+    {
+        using var name = new TempName("role-delete");
+        string prefix = System.IO.Path.GetFileName(UnixSectionStore.PathOf(name));
+        string[] Files() => System.IO.Directory.GetFiles("/dev/shm", prefix + "*");
+        var ring = SharedRing.Create(name);
+        var producer = ring.CreateProducer();
+        var consumer = ring.CreateConsumer();
+        Assert.Equal(3, Files().Length); // the section and the two role lock files
+
+        Assert.True(SharedRing.Delete(name));
+        Assert.Equal(2, Files().Length); // the locked role files stay while their holders live
+        Assert.True(producer.TryWrite(new byte[] { 1 })); // the endpoints go on working
+        Assert.Equal(1, consumer.Read((_, payload) => Assert.Equal(1, payload[0])));
+
+        // A new ring under the name meanwhile: its roles are refused only while the old holders live.
+        using (var successor = SharedRing.Create(name))
+        {
+            Assert.Throws<RingRoleException>(() => successor.CreateConsumer());
+            consumer.Dispose();
+            producer.Dispose();
+            ring.Dispose();
+            using var newConsumer = successor.CreateConsumer();
+            Assert.Contains(Files(), file => file.EndsWith("@consumer", StringComparison.Ordinal));
+        }
+
+        Assert.True(SharedRing.Delete(name));
+        Assert.Empty(Files());
+    }
+
+    [Fact]
+    public void Role_files_of_a_deleted_ring_are_removed_by_the_last_holder()
+    {
+        using var name = new TempName("role-delete-last");
+        string prefix = System.IO.Path.GetFileName(UnixSectionStore.PathOf(name));
+        var ring = SharedRing.Create(name);
+        var producer = ring.CreateProducer();
+        var consumer = ring.CreateConsumer();
+        Assert.True(SharedRing.Delete(name));
+        ring.Dispose();
+        consumer.Dispose();
+        producer.Dispose();
+        Assert.Empty(System.IO.Directory.GetFiles("/dev/shm", prefix + "*"));
+    }
+
+    [Fact]
     public void An_spsc_ring_has_one_producer_an_mpsc_ring_many()
     {
         using var spscName = new TempName("role-spsc");
