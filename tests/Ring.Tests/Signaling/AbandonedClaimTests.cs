@@ -115,6 +115,46 @@ public class AbandonedClaimTests
         b.Dispose();
     }
 
+    /// <summary>A producer that exited but was never reaped (a container's pid 1 often never reaps) is dead: its
+    /// claim is revoked. The zombie is real: a shell's background child whose parent execs a process that never
+    /// waits for it.</summary>
+    [Fact]
+    public void The_claim_of_a_producer_that_exited_and_was_never_reaped_is_revoked()
+    {
+        var parent = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", new[] { "-c", "sleep 0.05 & echo $!; exec sleep 30" })
+        {
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            int zombie = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+            KernelWaits.WaitUntil(() => System.IO.File.ReadAllText($"/proc/{zombie}/stat").Contains(") Z ", StringComparison.Ordinal), "the child to become a zombie");
+            Assert.False(ProcessLiveness.IsAlive(zombie));
+            Assert.True(ProcessLiveness.IsAlive(parent.Id));
+
+            using var name = new TempName("revoke-zombie");
+            using var ring = SharedRing.Create(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
+            using var consumer = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
+            using var claimer = ring.CreateProducer();
+            using var live = ring.CreateProducer();
+            Assert.True(claimer.TryClaim(8, out RingClaim claim));
+            Assert.True(live.TryWrite(new byte[] { 7 }, messageType: 3));
+            using (var section = SharedSection.Open(name))
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(zombie));
+            }
+
+            Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(10)), "the zombie's claim still blocks the ring");
+            Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((3, 7), (type, (int)payload[0]))));
+            claim.Dispose();
+        }
+        finally
+        {
+            parent.Kill();
+            parent.WaitForExit();
+        }
+    }
+
     [Fact]
     public void A_hostile_claimed_length_is_refused_not_skipped()
     {
