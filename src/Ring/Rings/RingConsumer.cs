@@ -21,6 +21,12 @@ public sealed unsafe partial class RingConsumer : IDisposable
 {
     private const long NoPendingMessage = -1;
 
+    /// <summary>Polls that must find the same claim at the head before a polling consumer looks at the clock.</summary>
+    private const int StuckPolls = 1024;
+
+    /// <summary>How long a claim must stay at the head before a polling consumer checks whether its producer lives.</summary>
+    private static readonly TimeSpan StuckTime = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long <see cref="Dispose"/> waits for the async waiter thread to give up the role (it takes
     /// microseconds; the bound only guards against a stalled thread, after which the waiter releases it later).</summary>
     private const int AsyncRoleHoldWaitMs = 5000;
@@ -46,6 +52,12 @@ public sealed unsafe partial class RingConsumer : IDisposable
     private int _messageOpen;
 
     private bool _inBatch;
+
+    /// <summary>A claim that polls keep finding at the head (see <see cref="NoteClaimAtHead"/>).</summary>
+    private long _stuckPosition = -1;
+
+    private int _stuckPolls;
+    private long _stuckSince;
 
     /// <summary>Keeps the role (and the mapping) while an asynchronous wait is registered.</summary>
     private readonly AsyncRoleHold _asyncRoleHold;
@@ -221,6 +233,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
                 position = record.Position;
                 if (record.State != RecordState.Message)
                 {
+                    if (record.State == RecordState.Claimed && count == 0)
+                    {
+                        NoteClaimAtHead(record.Position); // only padding before it: it is at the head
+                    }
+
                     break;
                 }
 
@@ -338,7 +355,42 @@ public sealed unsafe partial class RingConsumer : IDisposable
             Consume(_ownHead, record.Position);
         }
 
+        if (record.State == RecordState.Claimed)
+        {
+            NoteClaimAtHead(record.Position);
+        }
+
         return record;
+    }
+
+    /// <summary>
+    /// A consumer that only polls (<see cref="TryRead"/>, batch reads, busy-spin) never sleeps, so it never reaches
+    /// the revocation that a sleeping wait runs. It revokes too, cheaply: only once the same claim has stayed at the
+    /// head for <see cref="StuckPolls"/> polls and then <see cref="StuckTime"/>; after that it checks the claimer's
+    /// liveness (one syscall) every <see cref="StuckPolls"/> polls. A claim that moves on costs one comparison.
+    /// </summary>
+    private void NoteClaimAtHead(long position)
+    {
+        if (position != _stuckPosition)
+        {
+            (_stuckPosition, _stuckPolls, _stuckSince) = (position, 0, 0);
+            return;
+        }
+
+        if (++_stuckPolls % StuckPolls != 0)
+        {
+            return;
+        }
+
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_stuckSince == 0)
+        {
+            _stuckSince = now;
+        }
+        else if (now - _stuckSince >= StuckTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency)
+        {
+            RevokeDeadClaims();
+        }
     }
 
     /// <summary>Zeroes [from, to) and then moves the head to <paramref name="to"/> with release: a producer

@@ -40,6 +40,66 @@ public class AbandonedClaimTests
         Assert.False(consumer.TryRead(out _));
     }
 
+    /// <summary>A consumer that only polls never sleeps, so the sleeping wait's revocation never runs for it: it
+    /// revokes once the same claim has stayed at the head a while, with TryRead and with batch reads.</summary>
+    [Theory]
+    [InlineData(RingKind.Mpsc, "try-read")]
+    [InlineData(RingKind.Mpsc, "batch")]
+    [InlineData(RingKind.Spsc, "try-read")]
+    public void A_consumer_that_only_polls_skips_the_claim_of_a_killed_producer_process(RingKind kind, string how)
+    {
+        using var name = new TempName("abandoned-poll");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 4096 });
+        using var consumer = ring.CreateConsumer(WaitStrategy.BusySpin);
+        using var peer = PeerProcess.Start("claim-and-hold", name, "120");
+        peer.WaitForOutput("claimed", TimeSpan.FromMinutes(2));
+        bool Poll(TimeSpan during)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < during)
+            {
+                if (how == "batch" ? consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))) == 1 : TryReadOne())
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        bool TryReadOne()
+        {
+            if (!consumer.TryRead(out RingMessage message))
+            {
+                return false;
+            }
+
+            using (message)
+            {
+                Assert.Equal((1, 42), (message.MessageType, (int)message.Payload[0]));
+            }
+
+            return true;
+        }
+
+        if (kind == RingKind.Mpsc)
+        {
+            using var other = ring.CreateProducer();
+            Assert.True(other.TryWrite(new byte[] { 42 }, messageType: 1));
+            Assert.False(Poll(TimeSpan.FromMilliseconds(500)), "a live producer's claim must not be revoked");
+        }
+
+        peer.Kill();
+        using var producer = ring.CreateProducer(); // SPSC: the dead producer's role is free
+        if (kind == RingKind.Spsc)
+        {
+            Assert.True(producer.TryWrite(new byte[] { 42 }, messageType: 1));
+        }
+
+        Assert.True(Poll(TimeSpan.FromSeconds(30)), "the abandoned claim still blocks a polling consumer");
+        Assert.False(consumer.TryRead(out _));
+    }
+
     [Fact]
     public async Task An_awaiting_consumer_skips_the_claim_of_a_killed_producer_process()
     {
