@@ -25,10 +25,15 @@ internal sealed class TempName : IDisposable
         File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
+    /// <summary>Deletes the section and everything beside it under this name — also files a test planted, which
+    /// <c>Delete</c> rightly refuses to touch.</summary>
     public void Dispose()
     {
         SharedSection.Delete(Name);
-        File.Delete(Path);
+        foreach (string file in Directory.GetFiles(System.IO.Path.GetDirectoryName(Path)!, System.IO.Path.GetFileName(Path) + "*"))
+        {
+            File.Delete(file);
+        }
     }
 
     public override string ToString() => Name;
