@@ -18,13 +18,14 @@ namespace RingIpc;
 /// full fence at that point), then loads <c>_inCall</c>. So at least one of them sees the other's store: either the
 /// call sees the dispose (and stops, or, finishing a claim or a message, skips what needs the role), or the dispose
 /// sees the call and leaves the release to it. A call ends by storing <c>_inCall = 0</c> and loading
-/// <c>_disposed</c> the same way. Whoever sees "disposed and no call" runs <see cref="ReleaseIfDone"/>; an exchange
-/// of a flag lets each release run once. The calls, which are on the hot path, pay only plain volatile accesses;
+/// <c>_disposed</c> the same way. Whoever sees "disposed and no call" runs <see cref="ReleaseIfDone"/>, under a lock
+/// that lets each release run once and never lets the mapping go while the role's release still writes the header. The calls, which are on the hot path, pay only plain volatile accesses;
 /// the rare dispose pays the barrier. Where the barrier is missing (.NET Framework, Mono), the call's stores are
 /// full fences instead (<c>Interlocked.Exchange</c>).</para>
-/// <para>What the endpoint handed out (<c>holdsMapping</c>) changes only inside a call, on the endpoint's thread,
-/// and only after the last access to the ring it allowed: so a dispose that sees no call and nothing open may
-/// unmap.</para>
+/// <para>What the endpoint handed out (<c>holdsMapping</c>: an open message or claim, a consumer's async role hold)
+/// changes inside a call, on the endpoint's thread, after the last access to the ring it allowed (the async hold:
+/// on the waiter or disposing thread, which then runs <see cref="ReleaseIfDone"/> itself): so a release that sees no
+/// call and nothing open may unmap.</para>
 /// </remarks>
 internal sealed class EndpointLifetime
 {

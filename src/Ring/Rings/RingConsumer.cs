@@ -24,8 +24,9 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>Polls that must find the same claim at the head before a polling consumer looks at the clock.</summary>
     private const int StuckPolls = 1024;
 
-    /// <summary>How long a claim must stay at the head before a polling consumer checks whether its producer lives.</summary>
-    private static readonly TimeSpan StuckTime = TimeSpan.FromMilliseconds(100);
+    /// <summary>How long a claim must stay at the head (100 ms, in <see cref="System.Diagnostics.Stopwatch"/> ticks)
+    /// before a polling consumer checks whether its producer lives.</summary>
+    private static readonly long StuckTicks = System.Diagnostics.Stopwatch.Frequency / 10;
 
     /// <summary>How long <see cref="Dispose"/> waits for the async waiter thread to give up the role (it takes
     /// microseconds; the bound only guards against a stalled thread, after which the waiter releases it later).</summary>
@@ -366,7 +367,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>
     /// A consumer that only polls (<see cref="TryRead"/>, batch reads, busy-spin) never sleeps, so it never reaches
     /// the revocation that a sleeping wait runs. It revokes too, cheaply: only once the same claim has stayed at the
-    /// head for <see cref="StuckPolls"/> polls and then <see cref="StuckTime"/>; after that it checks the claimer's
+    /// head for <see cref="StuckPolls"/> polls and then <see cref="StuckTicks"/>; after that it checks the claimer's
     /// liveness (one syscall) every <see cref="StuckPolls"/> polls. A claim that moves on costs one comparison.
     /// </summary>
     private void NoteClaimAtHead(long position)
@@ -387,7 +388,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         {
             _stuckSince = now;
         }
-        else if (now - _stuckSince >= StuckTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency)
+        else if (now - _stuckSince >= StuckTicks)
         {
             RevokeDeadClaims();
         }
