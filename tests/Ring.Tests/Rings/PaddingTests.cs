@@ -29,6 +29,10 @@ public class PaddingTests
     {
         using var test = new TestRing("padding-wait", new RingOptions { Capacity = 4096 });
         var (name, ring, producer, consumer) = test;
+
+        // Fill first: a consumer already waiting would release the padding while it is being made (as it should),
+        // and the check that the ring is full would race with it.
+        FillWithAbortedClaims(producer);
         var reader = Task.Run(() =>
         {
             // The loop a new user writes: wait, then read.
@@ -43,7 +47,6 @@ public class PaddingTests
             }
         });
 
-        FillWithAbortedClaims(producer);
         producer.Write(new byte[100], 7, TimeSpan.FromSeconds(10)); // times out if the padding is never released
         Assert.Equal(7, await reader.WaitAsync(Generous));
     }
@@ -53,8 +56,8 @@ public class PaddingTests
     {
         using var test = new TestRing("padding-async", new RingOptions { Capacity = 4096 });
         var (name, ring, producer, consumer) = test;
+        FillWithAbortedClaims(producer); // before the wait starts: see the test above
         Task<bool> waiting = consumer.WaitToReadAsync().AsTask();
-        FillWithAbortedClaims(producer);
         producer.Write(new byte[100], 7, TimeSpan.FromSeconds(10));
         Assert.True(await waiting.WaitAsync(Generous));
         Assert.Equal(1, consumer.Read((type, _) => Assert.Equal(7, type)));
