@@ -29,8 +29,16 @@ packages=(
 )
 stamp="ringipc-mono32 v1: ${packages[*]}"
 
+# Some kernels cannot execute i386 programs (ia32 emulation off: "Exec format error", exit 126), as on
+# some CI virtual machines. Mono then runs under qemu-user (qemu-i386), a real i386 user-space process
+# whose system calls reach the same kernel: shared mappings, futexes and process ids are the host's.
+# eng/mono32 reads the launcher from $launcher_file (empty: run natively).
+launcher_file="$dir/.ringipc-mono32-launcher"
+native_i386() { /lib/ld-linux.so.2 --version >/dev/null 2>&1; }
+
 installed() {
-  [[ -f $marker && "$(<"$marker")" == "$stamp" && -x $dir/usr/bin/mono-sgen && -e /lib/ld-linux.so.2 ]]
+  [[ -f $marker && "$(<"$marker")" == "$stamp" && -x $dir/usr/bin/mono-sgen && -e /lib/ld-linux.so.2 && -f $launcher_file ]] &&
+    { [[ -z "$(<"$launcher_file")" ]] || command -v qemu-i386 >/dev/null; }
 }
 
 installed && exit 0
@@ -78,6 +86,16 @@ if ! dpkg-query -W -f='${Status}' libc6-i386 2>/dev/null | grep -q 'install ok i
   step "apt-get install libc6-i386" apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends libc6-i386
 fi
 
+launcher=""
+if ! native_i386; then
+  if ! command -v qemu-i386 >/dev/null; then
+    step "apt-get install qemu-user (this kernel cannot execute i386 programs)" \
+      apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends qemu-user
+  fi
+  launcher="$(command -v qemu-i386)"
+  echo "install-mono32: this kernel cannot execute i386 programs; 32-bit Mono runs under $launcher" >&2
+fi
+
 work="$(mktemp -d /tmp/install-mono32.debs.XXXXXX)"
 chmod 755 "$work"
 chown _apt "$work" 2>/dev/null || true   # lets apt download sandboxed (no warning)
@@ -96,13 +114,13 @@ chmod 755 "$staging"
 libpath="$staging/usr/lib/i386-linux-gnu:$staging/lib/i386-linux-gnu"
 check_libs() { # the i386 loader lists every dependency; none may be "not found"
   local out
-  out="$(LD_LIBRARY_PATH="$libpath" /lib/ld-linux.so.2 --list "$1")" || return 1
+  out="$(LD_LIBRARY_PATH="$libpath" $launcher /lib/ld-linux.so.2 --list "$1")" || return 1
   echo "$out"
   ! grep -F "not found" <<<"$out"
 }
 smoke() {
   local out
-  out="$(LD_LIBRARY_PATH="$libpath" MONO_CFG_DIR="$staging/etc" "$staging/usr/bin/mono-sgen" \
+  out="$(LD_LIBRARY_PATH="$libpath" MONO_CFG_DIR="$staging/etc" $launcher "$staging/usr/bin/mono-sgen" \
     --config "$staging/etc/mono/config" "$staging/usr/share/mono/MonoGetAssemblyName.exe" \
     "$staging/usr/lib/mono/4.5/mscorlib.dll")" || return 1
   echo "$out"
@@ -116,6 +134,7 @@ step "mono smoke test" smoke
 rm -rf "$dir"
 mv "$staging" "$dir"
 staging=""
+printf '%s' "$launcher" >"$launcher_file"
 printf '%s\n' "$stamp" >"$marker"
 rm -f "$log"
-echo "install-mono32: 32-bit Mono $(cd "$work" && ls mono-runtime-sgen_*.deb | cut -d_ -f2) installed in $dir ($((SECONDS - started)) s)"
+echo "install-mono32: 32-bit Mono $(cd "$work" && ls mono-runtime-sgen_*.deb | cut -d_ -f2) installed in $dir${launcher:+ (run under $launcher)} ($((SECONDS - started)) s)"
