@@ -29,6 +29,14 @@ namespace RingIpc;
 /// other, and the consumer would sleep through the commit. <see cref="Interlocked.Exchange(ref int, int)"/>
 /// (<c>xchg</c>, implicitly locked on x86) is that store and fence in one instruction.</item>
 /// </list>
+/// <para>Values with a <b>single writer</b> that nobody synchronizes on — an endpoint's counters and claim intent,
+/// read by tooling and by crash recovery — use <see cref="StoreSingleWriter"/>: a plain 8-byte store in a
+/// 64-bit process, and in a 32-bit process two 4-byte stores, low half first, so that no locked instruction is
+/// paid per message. A reader in a 32-bit process (<see cref="LoadSingleWriter"/>) reads high, low, high and
+/// retries while the high halves differ; a read that overlaps the writer's two stores can still see the new low
+/// half with the old high half (2^32 too small, at most once per 2^32 of the value) — tolerable for the
+/// counters, and the recovery that reads an intent only does so after its writer died, when it no longer changes
+/// (an intent torn by the death itself was never acted on: its compare-and-swap comes after both stores).</para>
 /// <para><see cref="IntPtr.Size"/> is a JIT-time constant, so the untaken branch costs nothing, and the typed
 /// words are one-pointer structs whose methods inline to the same instructions as the static accessors.
 /// Every 64-bit field in a section sits at an 8-aligned offset (the header's offsets are pinned by a test,
@@ -69,8 +77,84 @@ internal static unsafe class Atomics
     /// <summary>Atomically adds one and returns the new value; full fence.</summary>
     public static int Increment(int* address) => Interlocked.Increment(ref *address);
 
-    /// <summary>Atomically subtracts one and returns the new value; full fence.</summary>
-    public static int Decrement(int* address) => Interlocked.Decrement(ref *address);
+    /// <summary>Stores a value that only this thread writes (see the remarks): no fence, no locked instruction.</summary>
+    public static void StoreSingleWriter(long* address, long value)
+    {
+        if (IntPtr.Size == 8)
+        {
+            Volatile.Write(ref *address, value);
+        }
+        else
+        {
+            Volatile.Write(ref *(int*)address, (int)value); // little-endian: the low half first
+            Volatile.Write(ref *((int*)address + 1), (int)(value >> 32));
+        }
+    }
+
+    /// <summary>The single writer adds to its value: a plain read of its own last store, then
+    /// <see cref="StoreSingleWriter"/>.</summary>
+    public static void AddSingleWriter(long* address, long amount) => StoreSingleWriter(address, *address + amount);
+
+    /// <summary>Reads a value stored with <see cref="StoreSingleWriter"/> (see the remarks for the one torn case).</summary>
+    public static long LoadSingleWriter(long* address)
+    {
+        if (IntPtr.Size == 8)
+        {
+            return Volatile.Read(ref *address);
+        }
+
+        int* halves = (int*)address;
+        int high = Volatile.Read(ref halves[1]);
+        for (int attempt = 0; ; attempt++)
+        {
+            uint low = (uint)Volatile.Read(ref halves[0]);
+            int highAgain = Volatile.Read(ref halves[1]);
+            if (highAgain == high || attempt == 3) // bounded: a hostile writer cannot hold a reader here
+            {
+                return ((long)highAgain << 32) | low;
+            }
+
+            high = highAgain;
+        }
+    }
+
+    /// <summary>Atomically sets the bits of <paramref name="bits"/>; full fence.</summary>
+    public static void Or(int* address, int bits)
+    {
+        int value = Volatile.Read(ref *address);
+        while (true)
+        {
+            int seen = Interlocked.CompareExchange(ref *address, value | bits, value);
+            if (seen == value)
+            {
+                return;
+            }
+
+            value = seen;
+        }
+    }
+
+    /// <summary>Atomically clears the bits of <paramref name="bits"/>; full fence.</summary>
+    /// <returns>Whether any of them was set.</returns>
+    public static bool Clear(int* address, int bits)
+    {
+        int value = Volatile.Read(ref *address);
+        while (true)
+        {
+            int seen = Interlocked.CompareExchange(ref *address, value & ~bits, value);
+            if (seen == value)
+            {
+                return (value & bits) != 0;
+            }
+
+            value = seen;
+        }
+    }
+
+    /// <summary>Atomically replaces <paramref name="expected"/> with <paramref name="value"/>; full fence.</summary>
+    /// <returns>Whether the value was <paramref name="expected"/> (and is now <paramref name="value"/>).</returns>
+    public static bool CompareAndSwap(int* address, int expected, int value) =>
+        Interlocked.CompareExchange(ref *address, value, expected) == expected;
 
     /// <summary>Acquire load of a shared 32-bit value (aligned 4-byte loads never tear).</summary>
     public static int LoadAcquire(int* address) => Volatile.Read(ref *address);
@@ -109,6 +193,12 @@ internal readonly unsafe struct SharedInt64
 
     /// <inheritdoc cref="Atomics.CompareAndSwap(long*, long, long)"/>
     public bool CompareAndSwap(long expected, long value) => Atomics.CompareAndSwap(_address, expected, value);
+
+    /// <inheritdoc cref="Atomics.StoreSingleWriter(long*, long)"/>
+    public void StoreSingleWriter(long value) => Atomics.StoreSingleWriter(_address, value);
+
+    /// <inheritdoc cref="Atomics.LoadSingleWriter(long*)"/>
+    public long LoadSingleWriter() => Atomics.LoadSingleWriter(_address);
 }
 
 /// <summary>A 32-bit word in shared memory (a flag, a count, a futex sequence, a pid), accessed only with the
@@ -143,6 +233,12 @@ internal readonly unsafe struct SharedInt32
     /// <inheritdoc cref="Atomics.Increment(int*)"/>
     public int Increment() => Atomics.Increment(Address);
 
-    /// <inheritdoc cref="Atomics.Decrement(int*)"/>
-    public int Decrement() => Atomics.Decrement(Address);
+    /// <inheritdoc cref="Atomics.CompareAndSwap(int*, int, int)"/>
+    public bool CompareAndSwap(int expected, int value) => Atomics.CompareAndSwap(Address, expected, value);
+
+    /// <inheritdoc cref="Atomics.Or(int*, int)"/>
+    public void Or(int bits) => Atomics.Or(Address, bits);
+
+    /// <inheritdoc cref="Atomics.Clear(int*, int)"/>
+    public bool Clear(int bits) => Atomics.Clear(Address, bits);
 }

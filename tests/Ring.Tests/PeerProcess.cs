@@ -39,6 +39,19 @@ internal sealed class PeerProcess : IDisposable
         return Start(mono32, peer, arguments);
     }
 
+    /// <summary>Whether the 32-bit Mono runs under qemu-i386 (a kernel that cannot execute i386 programs:
+    /// eng/install-mono32.sh). qemu-user 7.2 implements no <c>futex_waitv</c>, so the async waiter of a 32-bit
+    /// process falls back to polling there.</summary>
+    public static bool Mono32IsEmulated
+    {
+        get
+        {
+            string dir = Environment.GetEnvironmentVariable("RINGIPC_MONO32_DIR") ?? "/opt/ringipc/mono32";
+            string launcher = Path.Combine(dir, ".ringipc-mono32-launcher");
+            return File.Exists(launcher) && File.ReadAllText(launcher).Trim().Length != 0;
+        }
+    }
+
     private static PeerProcess Start(string host, string peer, string[] arguments)
     {
         Assert.True(File.Exists(peer), $"peer executable missing: {peer}");

@@ -88,7 +88,7 @@ internal sealed class AsyncDataWaiter
 
             foreach (Registration registration in batch)
             {
-                registration.RevokeDeadClaims();
+                registration.RecoverAtHead();
             }
 
             var waits = new Batch(batch, _multiWait, wakeSequence);
@@ -177,8 +177,8 @@ internal sealed class AsyncDataWaiter
         /// <summary>From the token's callback: the thread completes the wait as cancelled at its next snapshot.</summary>
         public void Cancel() => Volatile.Write(ref _cancelled, 1);
 
-        /// <summary>Revokes claims of dead producers at the head, so that the ring moves on (reads headers only).</summary>
-        public void RevokeDeadClaims()
+        /// <summary>Recovers from dead producers at the head (<see cref="HeadRecovery"/>), so that the ring moves on.</summary>
+        public void RecoverAtHead()
         {
             if (_ready || _error is not null || Consumer.IsDisposed)
             {
@@ -187,7 +187,7 @@ internal sealed class AsyncDataWaiter
 
             try
             {
-                RingConsumer.RevokeDeadClaims(Consumer.Ring.Records, _head);
+                HeadRecovery.Run(Consumer.Ring, _head);
             }
             catch (Exception exception)
             {

@@ -76,6 +76,9 @@ internal readonly unsafe struct RecordCursor
     /// <summary>The data area's size: the longest walk from one position.</summary>
     public int Capacity => _capacity;
 
+    /// <summary>The longest record, header included (capacity / 8).</summary>
+    public int MaxRecordLength => _maxRecordLength;
+
     /// <summary>Walks from <paramref name="position"/> over padding, but not to or past <paramref name="limit"/>
     /// (at most one lap from where the caller's walk began).</summary>
     /// <returns>The first record that is not padding; <see cref="RecordState.Empty"/> at <paramref name="limit"/>
@@ -168,6 +171,32 @@ internal readonly unsafe struct RecordCursor
         }
 
         return length;
+    }
+
+    /// <summary>Whether every byte of [<paramref name="from"/>, <paramref name="to"/>) is zero (at most one lap).</summary>
+    public bool IsZero(long from, long to)
+    {
+        int fromIndex = (int)(from & _mask);
+        long length = Math.Min(to - from, _capacity);
+        int firstPart = (int)Math.Min(length, _capacity - fromIndex);
+        return IsZero(_data + fromIndex, firstPart) && IsZero(_data, (int)(length - firstPart));
+    }
+
+    private static bool IsZero(byte* bytes, int length)
+    {
+#if NET
+        return new ReadOnlySpan<byte>(bytes, length).IndexOfAnyExcept((byte)0) < 0;
+#else
+        for (int i = 0; i < length; i++)
+        {
+            if (bytes[i] != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+#endif
     }
 
     /// <summary>Zeroes the bytes of [<paramref name="from"/>, <paramref name="to"/>), wrapping at the end of the data area.</summary>

@@ -21,12 +21,15 @@ public sealed unsafe partial class RingConsumer : IDisposable
 {
     private const long NoPendingMessage = -1;
 
-    /// <summary>Polls that must find the same claim at the head before a polling consumer looks at the clock.</summary>
+    /// <summary>Polls that must find the head at the same record before a polling consumer looks at the clock.</summary>
     private const int StuckPolls = 1024;
 
-    /// <summary>How long a claim must stay at the head (100 ms, in <see cref="System.Diagnostics.Stopwatch"/> ticks)
-    /// before a polling consumer checks whether its producer lives.</summary>
+    /// <summary>How long the head must stay at a claim or an empty header (100 ms, in
+    /// <see cref="System.Diagnostics.Stopwatch"/> ticks) before a polling consumer looks for dead producers there.</summary>
     private static readonly long StuckTicks = System.Diagnostics.Stopwatch.Frequency / 10;
+
+    /// <summary>Wake-up calls for sleeping producers between two looks for producers that died asleep.</summary>
+    private const int DeadSleeperCheckInterval = 256;
 
     /// <summary>How long <see cref="Dispose"/> waits for the async waiter thread to give up the role (it takes
     /// microseconds; the bound only guards against a stalled thread, after which the waiter releases it later).</summary>
@@ -39,6 +42,12 @@ public sealed unsafe partial class RingConsumer : IDisposable
     private readonly RingSignals _signals;
     private readonly RoleLock _role;
     private readonly EndpointLifetime _lifetime;
+    private readonly EndpointCounters _counters;
+    private readonly SharedInt32 _zeroingLength;
+    private readonly SharedInt32 _zeroingFromLow;
+
+    /// <summary>Wake-up calls for sleeping producers since the last look for dead sleepers.</summary>
+    private int _wakeCallsSinceSleeperCheck;
 
     /// <summary>The head position; only this consumer moves it.</summary>
     private long _ownHead;
@@ -47,6 +56,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     private long _pendingPosition = NoPendingMessage;
 
     private int _pendingLength;
+    private int _pendingPayloadLength;
 
     /// <summary>1 while a message from <see cref="TryRead"/> is open: it keeps the mapping (an int, read by a
     /// disposing thread; the 64-bit position could tear in a 32-bit process).</summary>
@@ -54,7 +64,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
     private bool _inBatch;
 
-    /// <summary>A claim that polls keep finding at the head (see <see cref="NoteClaimAtHead"/>).</summary>
+    /// <summary>A head position that polls keep finding stuck (see <see cref="NoteStuckHead"/>).</summary>
     private long _stuckPosition = -1;
 
     private int _stuckPolls;
@@ -72,8 +82,14 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _records = ring.Records;
         _head = ring.Header.Head;
         _capacity = ring.Capacity;
+        _counters = ring.Header.ConsumerCounters;
+        _zeroingLength = ring.Header.ZeroingLength;
+        _zeroingFromLow = ring.Header.ZeroingFromLow;
         _ownHead = _head.LoadAcquire();
         RingHeader.ValidatePosition("head position", _ownHead);
+        _counters.Reset();
+        ring.Header.ConsumerHeartbeat.StoreSingleWriter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        FinishPredecessorsZeroing();
         _asyncRoleHold = new AsyncRoleHold(() => _role.Dispose(), () => _lifetime!.ReleaseIfDone());
         _lifetime = new EndpointLifetime(
             $"consumer of ring '{ring.Name}'", ReleaseRole, ring.Section.ReleaseReference, () => Volatile.Read(ref _messageOpen) != 0 || _asyncRoleHold.IsHeld);
@@ -159,6 +175,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
         _pendingPosition = record.Position;
         _pendingLength = record.Occupied;
+        _pendingPayloadLength = record.PayloadLength;
         Volatile.Write(ref _messageOpen, 1);
         message = new RingMessage(this, record.Position, record.Type, _records.PayloadOf(record));
         return true;
@@ -225,6 +242,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         long position = start;
         long limit = start + _capacity; // one lap: the bytes at [start, ...) are zeroed only when the batch ends
         int count = 0;
+        long bytes = 0;
         _inBatch = true;
         try
         {
@@ -234,9 +252,9 @@ public sealed unsafe partial class RingConsumer : IDisposable
                 position = record.Position;
                 if (record.State != RecordState.Message)
                 {
-                    if (record.State == RecordState.Claimed && count == 0)
+                    if (count == 0)
                     {
-                        NoteClaimAtHead(record.Position); // only padding before it: it is at the head
+                        NoteStuckHead(record.Position); // only padding before it: it is at the head
                     }
 
                     break;
@@ -244,6 +262,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
                 position += record.Occupied;
                 count++;
+                bytes += record.PayloadLength;
                 handler(record.Type, _records.PayloadOf(record));
                 if (IsDisposed)
                 {
@@ -257,6 +276,12 @@ public sealed unsafe partial class RingConsumer : IDisposable
             if (position != start)
             {
                 Consume(start, position); // the role is still ours until this call ends
+            }
+
+            if (count != 0)
+            {
+                _counters.Add(EndpointCounters.Messages, count);
+                _counters.Add(EndpointCounters.Bytes, bytes);
             }
         }
 
@@ -289,18 +314,12 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>Whether a committed message waits at the head; releases the padding in front of it.</summary>
     internal bool HasMessage() => NextReleasingPadding().State == RecordState.Message;
 
-    /// <summary>Turns every claim at the head (behind padding) whose producer process died into padding.</summary>
-    internal void RevokeDeadClaims() => RevokeDeadClaims(_records, _ownHead);
-
-    /// <summary>Revokes dead claims from <paramref name="head"/> on, one lap at most; reads nothing but headers.</summary>
-    internal static void RevokeDeadClaims(in RecordCursor records, long head)
+    /// <summary>Recovers from dead producers at the head (<see cref="HeadRecovery"/>) and clears the sleep
+    /// announcements they left.</summary>
+    internal void RecoverAtHead()
     {
-        long limit = head + records.Capacity;
-        Record record = records.Next(head, limit);
-        while (record.State == RecordState.Claimed && ClaimMarkers.TryRevoke(record, records))
-        {
-            record = records.Next(record.Position, limit);
-        }
+        HeadRecovery.Run(_ring, _ownHead);
+        ClearDeadSleepers();
     }
 
     /// <summary>Releases the message at <paramref name="position"/> if it is the one pending.</summary>
@@ -316,6 +335,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
         if (!_lifetime.IsDisposed)
         {
             Consume(position, position + _pendingLength); // else the role is given up: a successor reads it again
+            _counters.Add(EndpointCounters.Messages, 1);
+            _counters.Add(EndpointCounters.Bytes, _pendingPayloadLength);
         }
 
         ForgetPendingMessage(); // last: the open message holds the mapping until here
@@ -356,9 +377,9 @@ public sealed unsafe partial class RingConsumer : IDisposable
             Consume(_ownHead, record.Position);
         }
 
-        if (record.State == RecordState.Claimed)
+        if (record.State != RecordState.Message)
         {
-            NoteClaimAtHead(record.Position);
+            NoteStuckHead(record.Position);
         }
 
         return record;
@@ -366,11 +387,12 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
     /// <summary>
     /// A consumer that only polls (<see cref="TryRead"/>, batch reads, busy-spin) never sleeps, so it never reaches
-    /// the revocation that a sleeping wait runs. It revokes too, cheaply: only once the same claim has stayed at the
-    /// head for <see cref="StuckPolls"/> polls and then <see cref="StuckTicks"/>; after that it checks the claimer's
-    /// liveness (one syscall) every <see cref="StuckPolls"/> polls. A claim that moves on costs one comparison.
+    /// the recovery that a sleeping wait runs. It recovers too, cheaply: only once the head has stayed at the same
+    /// claim or empty header for <see cref="StuckPolls"/> polls and then <see cref="StuckTicks"/>; after that it runs
+    /// <see cref="RecoverAtHead"/> (a read of the tail, and of the registry if the head is stuck before it) every
+    /// <see cref="StuckPolls"/> polls. A head that moves on costs one comparison.
     /// </summary>
-    private void NoteClaimAtHead(long position)
+    private void NoteStuckHead(long position)
     {
         if (position != _stuckPosition)
         {
@@ -390,7 +412,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
         else if (now - _stuckSince >= StuckTicks)
         {
-            RevokeDeadClaims();
+            RecoverAtHead();
         }
     }
 
@@ -400,13 +422,56 @@ public sealed unsafe partial class RingConsumer : IDisposable
     [MethodImpl(HotPath.Optimized)]
     private void Consume(long from, long to)
     {
+        // The zeroing intent first (length, then start: a death between them leaves an intent naming an older head),
+        // so that a successor finishes what a death in the middle of the zeroing leaves (FinishPredecessorsZeroing).
+        _zeroingLength.StoreRelease((int)(to - from));
+        _zeroingFromLow.StoreRelease((int)from);
         _records.Clear(from, to);
         _ownHead = to;
         _head.StoreFullFence(to);
         if (_signals.WakeProducersIfWaiting())
         {
             WakeCalls++;
+            _counters.Add(EndpointCounters.WakeCalls, 1);
+            if (++_wakeCallsSinceSleeperCheck == DeadSleeperCheckInterval)
+            {
+                ClearDeadSleepers(); // a producer that died asleep would cost a wake-up syscall per release for ever
+            }
         }
+    }
+
+    /// <summary>Clears the sleep announcements of dead producers (<see cref="RingSignals.ClearDeadSleepers"/>).</summary>
+    private void ClearDeadSleepers()
+    {
+        _wakeCallsSinceSleeperCheck = 0;
+        if (_signals.ProducersAsleep != 0)
+        {
+            _signals.ClearDeadSleepers(_ring.Header.Registry);
+        }
+    }
+
+    /// <summary>At attach: a predecessor that died in the middle of zeroing what it consumed left its intent naming the
+    /// head; those messages were handed out (the at-least-once boundary: their zeroing had begun), so the zeroing is
+    /// finished and the head moved past them, instead of leaving a half-zeroed record that would stall the ring.</summary>
+    /// <exception cref="RingFormatException">The intent or the tail is corrupt.</exception>
+    private void FinishPredecessorsZeroing()
+    {
+        int length = _zeroingLength.LoadAcquire();
+        if (_zeroingFromLow.LoadAcquire() != (int)_ownHead || length == 0)
+        {
+            return;
+        }
+
+        long tail = _ring.Header.Tail.LoadAcquire();
+        RingHeader.ValidatePositions(_ownHead, tail, _capacity);
+        if (length < 0 || length > tail - _ownHead || (length & (RecordLayout.Alignment - 1)) != 0)
+        {
+            throw new RingFormatException("zeroing intent", $"{length} bytes from head {_ownHead}",
+                $"a multiple of 8 from 0 to {tail - _ownHead}, the bytes between the head and the tail");
+        }
+
+        Consume(_ownHead, _ownHead + length);
+        _counters.Add(EndpointCounters.FinishedZeroings, 1);
     }
 
     /// <summary>Gives up the role (the consumer is disposed and no call is under way), unless an asynchronous wait
@@ -462,6 +527,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
         public void ThrowIfDisposed() => consumer.ThrowIfDisposed();
 
-        public void BeforeSleep() => consumer.RevokeDeadClaims();
+        public void BeforeSleep()
+        {
+            consumer.RecoverAtHead();
+            consumer._counters.Add(EndpointCounters.Sleeps, 1);
+            consumer._ring.Header.ConsumerHeartbeat.StoreSingleWriter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
     }
 }

@@ -3,7 +3,7 @@ using System;
 namespace RingIpc;
 
 /// <summary>
-/// The ring header (format v1, laid out by <see cref="RingHeaderFields"/>): its constants, how a new one is
+/// The ring header (format v2, laid out by <see cref="RingHeaderFields"/>): its constants, how a new one is
 /// written, how an existing one is validated, and a typed view of the words that change while the ring runs.
 /// Nothing else reads the header.
 /// </summary>
@@ -13,7 +13,7 @@ internal readonly unsafe struct RingHeader
     public const ulong Magic = 0x3143_5049_474E_4952;
 
     /// <summary>The format version this code reads and writes.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>The header's size; the data area starts here.</summary>
     public const int Size = RingHeaderFields.Size;
@@ -21,8 +21,23 @@ internal readonly unsafe struct RingHeader
     /// <summary><see cref="RingHeaderFields.InitState"/>: every other header field is written and valid.</summary>
     public const int InitStateReady = 2;
 
+    /// <summary><see cref="RingHeaderFields.InitState"/>: the ring was found stale and is being reclaimed (its name is
+    /// about to be deleted); nobody may attach to it any more (<see cref="StaleRings"/>).</summary>
+    public const int InitStateRetired = 3;
+
     /// <summary><see cref="RingHeaderFields.Flags"/> bit: the ring's files are open to the owner's group (mode 0660).</summary>
     public const int FlagGroupAccess = 1;
+
+    /// <summary><see cref="RingHeaderFields.Flags"/> bit, reserved by format v2 for fence mode (README, design):
+    /// producers commit with a release store and the consumer fences for them before it sleeps. This version does
+    /// not implement it, so it never sets the bit and refuses a ring that has it (a lost wake-up otherwise).</summary>
+    public const int FlagFenceMode = 2;
+
+    /// <summary>Every flag this version implements; a ring with another bit set is refused.</summary>
+    public const int KnownFlags = FlagGroupAccess;
+
+    /// <summary><see cref="RingHeaderFields.ZeroingFromLow"/> when no zeroing is under way (odd: never a position).</summary>
+    public const int NoZeroingIntent = 1;
 
     /// <summary>The smallest data area.</summary>
     public const int MinCapacity = 4096;
@@ -55,14 +70,47 @@ internal readonly unsafe struct RingHeader
     /// <summary>Advanced by the consumer when it wakes producers (the "space" event's word).</summary>
     public SharedInt32 SpaceSequence => new(_base + RingHeaderFields.Offsets.SpaceSequence);
 
-    /// <summary>How many producers are about to sleep or asleep waiting for space.</summary>
-    public SharedInt32 ProducersWaiting => new(_base + RingHeaderFields.Offsets.ProducersWaiting);
+    /// <summary>The producers about to sleep or asleep waiting for space: one bit per registry slot.</summary>
+    public SharedInt32 ProducersAsleep => new(_base + RingHeaderFields.Offsets.ProducersAsleep);
+
+    /// <summary>The zeroing intent's length (see <see cref="RingHeaderFields.ZeroingLength"/>).</summary>
+    public SharedInt32 ZeroingLength => new(_base + RingHeaderFields.Offsets.ZeroingLength);
+
+    /// <summary>The zeroing intent's start, low 32 bits (see <see cref="RingHeaderFields.ZeroingFromLow"/>).</summary>
+    public SharedInt32 ZeroingFromLow => new(_base + RingHeaderFields.Offsets.ZeroingFromLow);
 
     /// <summary>The pid of the process that holds the consumer role (0 = none).</summary>
     public SharedInt32 ConsumerPid => new(_base + RingHeaderFields.Offsets.ConsumerPid);
 
     /// <summary>The pid of the process that holds the producer role of an SPSC ring (0 = none).</summary>
     public SharedInt32 ProducerPid => new(_base + RingHeaderFields.Offsets.ProducerPid);
+
+    /// <summary>The consumer process's start time.</summary>
+    public SharedInt64 ConsumerStartTime => new(_base + RingHeaderFields.Offsets.ConsumerStartTime);
+
+    /// <summary>The consumer's heartbeat (Unix milliseconds, for tooling only).</summary>
+    public SharedInt64 ConsumerHeartbeat => new(_base + RingHeaderFields.Offsets.ConsumerHeartbeat);
+
+    /// <summary>The consumer's counters.</summary>
+    public EndpointCounters ConsumerCounters => new(_base + RingHeaderFields.Offsets.ConsumerCounters);
+
+    /// <summary>The endpoint registry of the producers.</summary>
+    public EndpointRegistry Registry => new(_base);
+
+    /// <summary>The pid of the process that created the ring (written once, before the ring was published).</summary>
+    public int CreatorProcessId => Fields.CreatorPid;
+
+    /// <summary>When the ring was created, in Unix milliseconds (written once).</summary>
+    public long CreationTimeUnixMs => Fields.CreationTimeUnixMs;
+
+    /// <summary>The creator's identity (written once).</summary>
+    public ProcessIdentity Creator => new(Fields.CreatorPid, Fields.CreatorStartTime);
+
+    /// <summary>The init-state word: ready, or retired while the ring is reclaimed.</summary>
+    public SharedInt32 InitState => new(_base + RingHeaderFields.Offsets.InitState);
+
+    /// <summary>Whether the ring was retired (found stale and reclaimed): nobody may attach to it.</summary>
+    public bool IsRetired => InitState.LoadAcquire() == InitStateRetired;
 
     /// <summary>The first byte of the data area.</summary>
     public byte* Data => _base + Size;
@@ -82,10 +130,12 @@ internal readonly unsafe struct RingHeader
     /// <summary>The section length for a ring of <paramref name="capacity"/> bytes.</summary>
     public static long SectionLength(int capacity) => (long)Size + capacity;
 
-    /// <summary>Checks a section's length before it is mapped.</summary>
+    /// <summary>Checks a section's length before it is mapped: room for this version's header (a format v1 ring is
+    /// never shorter, so opening one reports its format version) and at most the largest ring. <see cref="Validate"/>
+    /// checks the length against the capacity.</summary>
     public static void ValidateSectionLength(long length)
     {
-        if (length < Size + MinCapacity || length > (long)Size + MaxCapacity)
+        if (length < Size || length > (long)Size + MaxCapacity)
         {
             throw new RingFormatException("section length", $"{length} bytes",
                 $"{Size} (header) plus a capacity from {MinCapacity} to {MaxCapacity}");
@@ -107,9 +157,11 @@ internal readonly unsafe struct RingHeader
         fields.CreatorPid = CurrentProcess.Id;
         fields.Flags = ring.Access == SectionAccess.OwnerAndGroup ? FlagGroupAccess : 0;
         fields.CreationTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        fields.CreatorStartTime = ProcessIdentity.Current.StartTime;
+        ZeroingFromLow.StoreRelease(NoZeroingIntent);
         Head.StoreRelease(ring.InitialPosition);
         Tail.StoreRelease(ring.InitialPosition);
-        new SharedInt32(_base + RingHeaderFields.Offsets.InitState).StoreRelease(InitStateReady);
+        InitState.StoreRelease(InitStateReady);
     }
 
     /// <summary>Validates every configuration field of the header of a section of <paramref name="sectionLength"/> bytes.</summary>
@@ -125,6 +177,12 @@ internal readonly unsafe struct RingHeader
         if (fields.Magic != Magic && !halfMade)
         {
             throw new RingFormatException("magic", $"0x{fields.Magic:X16}", $"0x{Magic:X16} (\"RINGIPC1\")");
+        }
+
+        if (initState == InitStateRetired && fields.Magic == Magic)
+        {
+            throw new System.IO.FileNotFoundException(
+                "The ring was found stale and is being reclaimed (its name is deleted a moment later): open or create it again.");
         }
 
         if (initState != InitStateReady)
@@ -173,6 +231,12 @@ internal readonly unsafe struct RingHeader
         {
             throw new RingFormatException("message size", messageSize.ToString(),
                 $"0 for an untyped ring (fingerprint 0), else 1 to {maxMessageLength} with a fingerprint");
+        }
+
+        if ((fields.Flags & ~KnownFlags) != 0)
+        {
+            string fenceMode = (fields.Flags & FlagFenceMode) != 0 ? "; bit 1 (fence mode) needs a newer RingIpc" : "";
+            throw new RingFormatException("flags", $"0x{fields.Flags:X}", $"only bits of 0x{KnownFlags:X} (bit 0: group access){fenceMode}");
         }
 
         SectionAccess access = (fields.Flags & FlagGroupAccess) != 0 ? SectionAccess.OwnerAndGroup : SectionAccess.Owner;

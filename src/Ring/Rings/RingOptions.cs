@@ -16,6 +16,10 @@ public sealed class RingOptions
     /// <summary>Who may open the ring (Unix file mode). Default: <see cref="SectionAccess.Owner"/>.</summary>
     public SectionAccess Access { get; set; } = SectionAccess.Owner;
 
+    /// <summary>What <c>Create</c> does when the name is taken by a stale ring (its creator and every endpoint
+    /// dead). Default: <see cref="StaleRingReplacement.Never"/>, an <see cref="System.IO.IOException"/>.</summary>
+    public StaleRingReplacement ReplaceStale { get; set; } = StaleRingReplacement.Never;
+
     /// <summary>Where head and tail start (default 0). Tests start rings just below 2^32 and high in the range,
     /// so that a torn 64-bit access in a 32-bit process cannot go unnoticed. Not a user knob.</summary>
     internal long InitialPosition { get; set; }

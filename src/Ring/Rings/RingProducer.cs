@@ -28,8 +28,17 @@ public sealed unsafe class RingProducer : IDisposable
     private readonly RoleLock? _role;
     private readonly EndpointLifetime _lifetime;
 
-    /// <summary>The type field of this process's uncommitted claims (see <see cref="ClaimMarkers"/>).</summary>
-    private readonly int _claimMarker = ClaimMarkers.MarkerOf(CurrentProcess.Id);
+    /// <summary>This producer's registry slot: its identity, claim intent and counters.</summary>
+    private readonly EndpointSlot _slot;
+
+    /// <summary>The slot's owner word as this producer took it, to free it with.</summary>
+    private readonly long _slotOwner;
+
+    private readonly EndpointCounters _counters;
+    private readonly WaitSide _spaceSide;
+
+    /// <summary>The type field of this producer's uncommitted claims (see <see cref="ClaimMarkers"/>).</summary>
+    private readonly int _claimMarker;
 
     /// <summary>The claim position as this producer last set it (SPSC only: no one else moves it).</summary>
     private long _ownTail;
@@ -67,8 +76,28 @@ public sealed unsafe class RingProducer : IDisposable
         RingHeader.ValidatePositions(_headCache, tail, _capacity);
         _ownTail = tail;
 
+        int slot = ring.Header.Registry.TryRegister(_headCache, out _slotOwner);
+        if (slot < 0)
+        {
+            throw RingRoleException.RegistryFull(ring.Name, EndpointRegistry.SlotCount);
+        }
+
+        _slot = ring.Header.Registry[slot];
+        try
+        {
+            ring.ThrowIfRetired(); // after the slot's compare-and-swap: see StaleRings
+        }
+        catch
+        {
+            _slot.Free(_slotOwner);
+            throw;
+        }
+
+        _counters = _slot.Counters;
+        _spaceSide = _signals.SpaceSideOf(_slot);
+        _claimMarker = ClaimMarkers.MarkerOf(slot);
         _lifetime = new EndpointLifetime(
-            $"producer of ring '{ring.Name}'", () => _role?.Dispose(), ring.Section.ReleaseReference, () => Volatile.Read(ref _openClaims) != 0);
+            $"producer of ring '{ring.Name}'", ReleaseRoleAndSlot, ring.Section.ReleaseReference, () => Volatile.Read(ref _openClaims) != 0);
 
         // Keeps the ring mapped while this producer may touch it, even if the SharedRing is disposed meanwhile.
         ring.Section.AddReference();
@@ -111,6 +140,7 @@ public sealed unsafe class RingProducer : IDisposable
             return;
         }
 
+        _counters.Add(EndpointCounters.FullRejections, 1);
         var loop = new WaitLoop(WaitStrategy, timeout, Waits);
         var wait = new SpaceWait(this, Align(RecordLayout.HeaderLength + message.Length));
         while (!WriteOnce(message, messageType))
@@ -132,7 +162,7 @@ public sealed unsafe class RingProducer : IDisposable
     public bool TryWrite(ReadOnlySpan<byte> message, int messageType = 0)
     {
         using EndpointLifetime.Call call = _lifetime.Enter();
-        return WriteOnce(message, messageType);
+        return WriteOnce(message, messageType) || Rejected();
     }
 
     /// <summary>Writes <paramref name="message"/> into the ring if it has room now (inside a call).</summary>
@@ -160,7 +190,7 @@ public sealed unsafe class RingProducer : IDisposable
         long position = Claim(sizeof(T), messageType, nameof(message));
         if (position < 0)
         {
-            return false;
+            return Rejected();
         }
 
         Unsafe.WriteUnaligned(_data + (position & _mask) + RecordLayout.HeaderLength, message);
@@ -182,7 +212,7 @@ public sealed unsafe class RingProducer : IDisposable
         if (position < 0)
         {
             claim = default;
-            return false;
+            return Rejected();
         }
 
         if (_openClaims == _openClaimPositions.Length)
@@ -207,7 +237,7 @@ public sealed unsafe class RingProducer : IDisposable
         {
             try
             {
-                _signals.Space.Event.Signal();
+                _signals.Space.Signal();
             }
             finally
             {
@@ -286,7 +316,9 @@ public sealed unsafe class RingProducer : IDisposable
         int padding;
         if (_multiProducer)
         {
-            // Other producers move the claim position too: reserve [tail, tail + padding + record) with a CAS.
+            // Other producers move the claim position too: reserve [tail, tail + padding + record) with a CAS,
+            // announced by the claim intent first, so that a consumer can repair the reservation if this process
+            // dies before marking it (GapRepair). The CAS is a full fence: the intent is visible before it.
             do
             {
                 tail = _tail.LoadAcquire();
@@ -300,6 +332,8 @@ public sealed unsafe class RingProducer : IDisposable
                 {
                     return -1;
                 }
+
+                _slot.StoreIntent(tail, padding + recordLength);
             }
             while (!_tail.CompareAndSwap(tail, tail + padding + recordLength));
         }
@@ -312,7 +346,9 @@ public sealed unsafe class RingProducer : IDisposable
             }
 
             // Published before the records are written: a successor producer (after this process died) must
-            // start past them, never over a record the consumer may already be consuming.
+            // start past them, never over a record the consumer may already be consuming. The intent comes first
+            // (release stores, in order), so that a death before marking leaves a gap a consumer can repair.
+            _slot.StoreIntent(tail, padding + recordLength);
             _ownTail = tail + padding + recordLength;
             _tail.StoreRelease(_ownTail);
         }
@@ -366,15 +402,41 @@ public sealed unsafe class RingProducer : IDisposable
             return false;
         }
 
+        if (messageType != RecordLayout.PaddingType)
+        {
+            _counters.Add(EndpointCounters.Messages, 1);
+            _counters.Add(EndpointCounters.Bytes, recordLength - RecordLayout.HeaderLength);
+        }
+        else
+        {
+            _counters.Add(EndpointCounters.AbandonedClaims, 1);
+        }
+
         if (_signals.WakeConsumerIfWaiting())
         {
             WakeCalls++;
+            _counters.Add(EndpointCounters.WakeCalls, 1);
         }
 
         return true;
     }
 
     private SharedInt64 HeaderAt(long position) => new(_data + (position & _mask));
+
+    /// <summary>Counts a write or claim refused for lack of room.</summary>
+    /// <returns><c>false</c>, the refusal.</returns>
+    private bool Rejected()
+    {
+        _counters.Add(EndpointCounters.FullRejections, 1);
+        return false;
+    }
+
+    /// <summary>Gives up the role (SPSC) and the registry slot, once no call and no claim is open.</summary>
+    private void ReleaseRoleAndSlot()
+    {
+        _slot.Free(_slotOwner);
+        _role?.Dispose();
+    }
 
     private static int Align(int recordLength) => RecordLayout.Align(recordLength);
 
@@ -395,18 +457,20 @@ public sealed unsafe class RingProducer : IDisposable
 
         public WaitCounters Counters => producer.Waits;
 
-        public WaitSide SideOf(int index) => producer._signals.Space;
+        public WaitSide SideOf(int index) => producer._spaceSide;
 
         /// <summary>Also true once disposed: a dispose that signalled just before the announcement must not be slept through.</summary>
         public bool IsMet(int index) => producer.IsDisposed || producer.HasRoomNow(recordLength);
 
         public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken) =>
-            producer._signals.Space.Event.Wait(observed[0], timeoutMs, cancellationToken);
+            producer._signals.Space.Wait(observed[0], timeoutMs, cancellationToken);
 
         public void ThrowIfDisposed() => producer.ThrowIfDisposed();
 
         public void BeforeSleep()
         {
+            producer._counters.Add(EndpointCounters.Sleeps, 1);
+            producer._slot.Beat();
         }
     }
 }

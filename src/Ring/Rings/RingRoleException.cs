@@ -20,9 +20,21 @@ public sealed class RingRoleException : InvalidOperationException
         HolderProcessId = holderProcessId;
     }
 
+    private RingRoleException(string message, string role)
+        : base(message)
+    {
+        Role = role;
+    }
+
     /// <summary>"consumer" or "producer".</summary>
     public string Role { get; }
 
-    /// <summary>The pid of the process that holds the role.</summary>
+    /// <summary>The pid of the process that holds the role (0 when the ring refused a producer for lack of a slot).</summary>
     public int HolderProcessId { get; }
+
+    /// <summary>A producer refused because every slot of the ring's endpoint registry is held.</summary>
+    internal static RingRoleException RegistryFull(string ringName, int slots) =>
+        new($"Ring '{ringName}' has no room for another producer: its {slots} registry slots are held by attached producers " +
+            "(or by dead ones whose last reservation the consumer has not passed yet). Dispose a producer, or let the consumer catch up.",
+            "producer");
 }

@@ -10,7 +10,8 @@ namespace RingIpc;
 /// </summary>
 /// <remarks>
 /// <para>Memory-ordering argument, consumer waiting for data (producers waiting for space is the mirror image,
-/// with the producers-waiting count and the head):</para>
+/// with the producers-asleep word — one bit per producer's registry slot, so that a bit a dead producer left set
+/// can be cleared without guessing (<see cref="ClearDeadSleepers"/>) — and the head):</para>
 /// <code>
 /// consumer (RingSleep)                       producer (commit)
 /// s = load(dataSequence)                     store(length, +n)      ┐ one xchg: store, then
@@ -30,23 +31,56 @@ namespace RingIpc;
 internal sealed class RingSignals : IDisposable
 {
     private readonly SharedInt32 _consumerWaiting;
-    private readonly SharedInt32 _producersWaiting;
+    private readonly SharedInt32 _producersAsleep;
+    private readonly SharedEvent _space;
 
     public RingSignals(string ringName, RingHeader header)
     {
         _consumerWaiting = header.ConsumerWaiting;
-        _producersWaiting = header.ProducersWaiting;
+        _producersAsleep = header.ProducersAsleep;
         SharedEvent data = SharedEvent.Create(ringName, "data", header.DataSequence);
-        SharedEvent space = SharedEvent.Create(ringName, "space", header.SpaceSequence);
-        Data = new WaitSide(data, _consumerWaiting, counted: false);
-        Space = new WaitSide(space, _producersWaiting, counted: true);
+        _space = SharedEvent.Create(ringName, "space", header.SpaceSequence);
+        Data = new WaitSide(data, _consumerWaiting, 0);
     }
 
     /// <summary>The consumer's side: it waits for data, announced by a flag.</summary>
     public WaitSide Data { get; }
 
-    /// <summary>The producers' side: they wait for space, announced by a count.</summary>
-    public WaitSide Space { get; }
+    /// <summary>The "space" event, which producers sleep on.</summary>
+    public SharedEvent Space => _space;
+
+    /// <summary>The side of the producer in registry slot <paramref name="slot"/>: it waits for space, announced by
+    /// its bit of the producers-asleep word.</summary>
+    public WaitSide SpaceSideOf(in EndpointSlot slot) => new(_space, _producersAsleep, slot.AsleepBit);
+
+    /// <summary>Whether any producer announced that it sleeps (the consumer's cheap check for a stale bit).</summary>
+    public int ProducersAsleep => _producersAsleep.LoadAcquire();
+
+    /// <summary>Consumer: clears the bits of producers that died asleep, so that a release stops paying a wake-up
+    /// syscall for them. A slot taken over meanwhile by a live producer that announced its sleep could lose its bit:
+    /// the one signal after clearing wakes every sleeper, and each re-announces before it sleeps again.</summary>
+    /// <returns>How many bits were cleared.</returns>
+    public int ClearDeadSleepers(in EndpointRegistry registry)
+    {
+        int asleep = _producersAsleep.LoadAcquire();
+        int cleared = 0;
+        for (int i = 0; i < EndpointRegistry.SlotCount && asleep != 0; i++)
+        {
+            EndpointSlot slot = registry[i];
+            if ((asleep & slot.AsleepBit) != 0 && (!slot.TryReadOwner(out _, out _) || slot.IsHeldByDeadProcess()) &&
+                _producersAsleep.Clear(slot.AsleepBit))
+            {
+                cleared++;
+            }
+        }
+
+        if (cleared != 0)
+        {
+            _space.Signal();
+        }
+
+        return cleared;
+    }
 
     /// <summary>Producer, right after a commit stored with a full fence: wakes the consumer if it sleeps.</summary>
     /// <returns>Whether a wake-up syscall was made.</returns>
@@ -67,12 +101,12 @@ internal sealed class RingSignals : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool WakeProducersIfWaiting()
     {
-        if (_producersWaiting.LoadAcquire() == 0)
+        if (_producersAsleep.LoadAcquire() == 0)
         {
             return false;
         }
 
-        Space.Event.Signal();
+        _space.Signal();
         return true;
     }
 
@@ -80,27 +114,31 @@ internal sealed class RingSignals : IDisposable
     public void WakeEveryone()
     {
         Data.Event.Signal();
-        Space.Event.Signal();
+        _space.Signal();
     }
 
     public void Dispose()
     {
         Data.Event.Dispose();
-        Space.Event.Dispose();
+        _space.Dispose();
     }
 }
 
-/// <summary>One side of the eventcount: the event it sleeps on and the word that announces its sleepers.</summary>
+/// <summary>One side of the eventcount: the event it sleeps on and the word that announces its sleepers (a flag,
+/// or one bit of a word that several sleepers share).</summary>
 internal readonly struct WaitSide
 {
     private readonly SharedInt32 _waiting;
-    private readonly bool _counted;
+    private readonly int _bit;
 
-    public WaitSide(SharedEvent sharedEvent, SharedInt32 waiting, bool counted)
+    /// <param name="sharedEvent">The event the side sleeps on.</param>
+    /// <param name="waiting">The announcing word.</param>
+    /// <param name="bit">This sleeper's bit of the word; 0: the word is a flag (0 or 1) of one sleeper.</param>
+    public WaitSide(SharedEvent sharedEvent, SharedInt32 waiting, int bit)
     {
         Event = sharedEvent;
         _waiting = waiting;
-        _counted = counted;
+        _bit = bit;
     }
 
     public SharedEvent Event { get; }
@@ -109,9 +147,9 @@ internal readonly struct WaitSide
     public int Announce()
     {
         int sequence = Event.Read();
-        if (_counted)
+        if (_bit != 0)
         {
-            _waiting.Increment();
+            _waiting.Or(_bit);
         }
         else
         {
@@ -124,9 +162,9 @@ internal readonly struct WaitSide
     /// <summary>Withdraws what <see cref="Announce"/> announced.</summary>
     public void Withdraw()
     {
-        if (_counted)
+        if (_bit != 0)
         {
-            _waiting.Decrement();
+            _waiting.Clear(_bit);
         }
         else
         {

@@ -3,7 +3,8 @@ namespace RingIpc;
 /// <summary>
 /// An exclusive endpoint role of a ring (consumer; producer of an SPSC ring): the role's named lock
 /// (<see cref="SharedMutex"/>), plus the holder's pid recorded in the header's liveness area so that a
-/// refused endpoint can say who holds it.
+/// refused endpoint can say who holds it (the consumer's with its process start time, so that tooling can tell a
+/// dead holder from a pid reused by another process).
 /// </summary>
 internal sealed class RoleLock
 {
@@ -12,16 +13,21 @@ internal sealed class RoleLock
     private readonly SharedSection _section;
     private bool _released;
 
-    private RoleLock(SharedMutex mutex, SharedInt32 pid, SharedSection section)
+    private RoleLock(SharedMutex mutex, SharedInt32 pid, SharedInt64? startTime, SharedSection section)
     {
         _mutex = mutex;
         _pid = pid;
         _section = section;
+        startTime?.StoreRelease(ProcessIdentity.Current.StartTime); // before the pid: a reader checks the pid around it
         pid.StoreRelease(CurrentProcess.Id);
     }
 
     /// <exception cref="RingRoleException">Another endpoint holds the role.</exception>
-    public static RoleLock Take(SharedRing ring, string role, SharedInt32 pid)
+    /// <param name="ring">The ring.</param>
+    /// <param name="role">"consumer" or "producer".</param>
+    /// <param name="pid">The header word that records the holder's pid.</param>
+    /// <param name="startTime">The header word that records the holder's process start time, if the role has one.</param>
+    public static RoleLock Take(SharedRing ring, string role, SharedInt32 pid, SharedInt64? startTime = null)
     {
         SharedMutex? mutex = SharedMutex.TryAcquire(ring.Name, role, ring.Access);
         if (mutex is null)
@@ -43,7 +49,7 @@ internal sealed class RoleLock
             }
         }
 
-        return new RoleLock(mutex, pid, ring.Section);
+        return new RoleLock(mutex, pid, startTime, ring.Section);
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 
@@ -66,15 +67,17 @@ public sealed unsafe class SharedRing : IDisposable
     /// <param name="name">1 to 100 characters of <c>[A-Za-z0-9._-]</c>, not starting with '.'.</param>
     /// <param name="options">Kind, capacity and access; <c>null</c> for the defaults (SPSC, 1 MiB, owner only).</param>
     /// <exception cref="ArgumentException">Invalid name, or a capacity that is not a power of two from 4 KiB to 1 GiB.</exception>
-    /// <exception cref="IOException">A section with that name already exists, or there is no room for it.</exception>
-    public static SharedRing Create(string name, RingOptions? options = null) => Create(name, RingDescription.Untyped(options));
+    /// <exception cref="IOException">A section with that name already exists (and is not a stale ring that
+    /// <see cref="RingOptions.ReplaceStale"/> allows to replace: the message says why it was kept), or there is no room for it.</exception>
+    public static SharedRing Create(string name, RingOptions? options = null) =>
+        Create(name, RingDescription.Untyped(options), options?.ReplaceStale ?? StaleRingReplacement.Never);
 
     /// <summary>Creates a typed ring: its header records the layout fingerprint of <typeparamref name="T"/>, and
     /// <see cref="Open{T}"/> refuses a process whose <typeparamref name="T"/> has another layout.</summary>
     /// <typeparam name="T">A <c>[SharedLayout]</c> message struct.</typeparam>
     /// <inheritdoc cref="Create(string, RingOptions?)"/>
     public static SharedRing Create<T>(string name, RingOptions? options = null)
-        where T : unmanaged, ISharedLayout => Create(name, RingDescription.For<T>(options));
+        where T : unmanaged, ISharedLayout => Create(name, RingDescription.For<T>(options), options?.ReplaceStale ?? StaleRingReplacement.Never);
 
     /// <summary>Opens an existing ring and validates its header.</summary>
     /// <param name="name">The ring's name.</param>
@@ -113,6 +116,37 @@ public sealed unsafe class SharedRing : IDisposable
     /// ring disappears with the last process that has it open).</returns>
     public static bool Delete(string name) => SharedSection.Delete(name);
 
+    /// <summary>Deletes the ring's name if the ring is stale: its creator and every endpoint it records are dead
+    /// (<see cref="RingStatus.IsStale"/>). The decision is made again under exclusion (no endpoint can attach while
+    /// it is made), and a ring created under the name meanwhile is never deleted.</summary>
+    /// <param name="name">The ring's name.</param>
+    /// <param name="evenWithUnreadMessages">Also reclaim a ring that holds committed, unread messages (they are lost).</param>
+    /// <returns><c>true</c> if the ring was deleted; <c>false</c> if it is not stale, holds unread messages, or is
+    /// gone (see <see cref="GetStatus"/> for why). Always <c>false</c> on Windows (a section goes with its last handle).</returns>
+    /// <exception cref="RingFormatException">Something that is not a valid ring has the name.</exception>
+    public static bool DeleteIfStale(string name, bool evenWithUnreadMessages = false)
+    {
+        SharedRing ring;
+        try
+        {
+            ring = Open(name);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+
+        using (ring)
+        {
+            return StaleRings.TryReclaim(ring, evenWithUnreadMessages, out _);
+        }
+    }
+
+    /// <summary>The names of the sections of this machine that RingIpc created, sorted (rings, and any raw
+    /// <see cref="SharedSection"/>: open one to tell). Linux and macOS.</summary>
+    /// <exception cref="PlatformNotSupportedException">On Windows, where named sections cannot be listed: name the ring.</exception>
+    public static IReadOnlyList<string> List() => SharedSection.ListNames();
+
     /// <summary>Attaches a producer. Any number of producers may write to an MPSC ring at once; an SPSC ring
     /// has one producer at a time (the role is held until the producer is disposed or its process exits).</summary>
     /// <param name="waitStrategy">How blocking writes wait for space; <c>null</c> for <see cref="WaitStrategy.Default"/>.</param>
@@ -139,15 +173,34 @@ public sealed unsafe class SharedRing : IDisposable
     public RingConsumer CreateConsumer(WaitStrategy? waitStrategy = null)
     {
         ThrowIfDisposed();
-        RoleLock role = RoleLock.Take(this, "consumer", Header.ConsumerPid);
+        RoleLock role = RoleLock.Take(this, "consumer", Header.ConsumerPid, Header.ConsumerStartTime);
         try
         {
+            ThrowIfRetired();
             return new RingConsumer(this, waitStrategy ?? WaitStrategy.Default, role);
         }
         catch
         {
             role.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A snapshot of the ring: positions, its consumer and producers (their processes, whether each is
+    /// alive, their counters) and the claim that blocks the head, if any. It only reads: nothing is taken or changed.</summary>
+    /// <exception cref="RingFormatException">The header or the record at the head is corrupt.</exception>
+    /// <exception cref="ObjectDisposedException">The ring was disposed.</exception>
+    public RingStatus GetStatus()
+    {
+        ThrowIfDisposed();
+        _section.AddReference();
+        try
+        {
+            return RingStatusReader.Read(this);
+        }
+        finally
+        {
+            _section.ReleaseReference();
         }
     }
 
@@ -176,6 +229,18 @@ public sealed unsafe class SharedRing : IDisposable
         }
     }
 
+    /// <summary>Refuses an endpoint of a ring that a reclaim retired (<see cref="StaleRings"/>); called after the
+    /// endpoint's registration or role, which is what the reclaim's Dekker argument needs.</summary>
+    /// <exception cref="InvalidOperationException">The ring was retired.</exception>
+    internal void ThrowIfRetired()
+    {
+        if (Header.IsRetired)
+        {
+            throw new InvalidOperationException(
+                $"Ring '{Name}' was found stale and reclaimed (its name is deleted): open or create it again.");
+        }
+    }
+
     internal void ThrowIfDisposed()
     {
         if (_section.IsDisposed)
@@ -184,10 +249,50 @@ public sealed unsafe class SharedRing : IDisposable
         }
     }
 
-    private static SharedRing Create(string name, RingDescription description)
+    private static SharedRing Create(string name, RingDescription description, StaleRingReplacement replaceStale)
     {
-        SharedSection section = SharedSection.Create(name, description.SectionLength, description.Access, Initializer(description));
+        SharedSection section;
+        try
+        {
+            section = SharedSection.Create(name, description.SectionLength, description.Access, Initializer(description));
+        }
+        catch (IOException exception) when (replaceStale != StaleRingReplacement.Never && exception is not FileNotFoundException &&
+                                            SharedSection.Exists(name))
+        {
+            string? reason = ReplaceIfStale(name, replaceStale == StaleRingReplacement.EvenWithUnreadMessages);
+            if (reason is not null)
+            {
+                throw new IOException($"Ring '{name}' exists and was not replaced: {reason}.", exception);
+            }
+
+            section = SharedSection.Create(name, description.SectionLength, description.Access, Initializer(description));
+        }
+
         return Wrap(section, description);
+    }
+
+    /// <summary>Deletes the stale ring named <paramref name="name"/>.</summary>
+    /// <returns><c>null</c> if it was deleted (or is gone); else why it was kept.</returns>
+    private static string? ReplaceIfStale(string name, bool evenWithUnreadMessages)
+    {
+        SharedRing existing;
+        try
+        {
+            existing = Open(name);
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // deleted meanwhile
+        }
+        catch (RingFormatException exception)
+        {
+            return $"it is not a valid ring ({exception.Message}); delete it with SharedRing.Delete if it is yours";
+        }
+
+        using (existing)
+        {
+            return StaleRings.TryReclaim(existing, evenWithUnreadMessages, out string? reason) ? null : reason;
+        }
     }
 
     /// <summary>The ring over a section this process created; the section is unmapped if that fails.</summary>

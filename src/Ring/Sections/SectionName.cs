@@ -12,6 +12,27 @@ internal static class SectionName
     public const string Rule =
         "a name is 1 to 100 characters of A-Z, a-z, 0-9, '.', '_' and '-', and does not start with '.'";
 
+    /// <summary>Whether <paramref name="name"/> follows the rule.</summary>
+    public static bool IsValid(string name)
+    {
+        if (name.Length == 0 || name.Length > MaxLength || name[0] == '.')
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!IsAllowed(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsAllowed(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '_' or '-';
+
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> follows the rule.</summary>
     public static void Validate(string name, string parameterName = "name")
     {
@@ -27,8 +48,7 @@ internal static class SectionName
 
         foreach (char c in name)
         {
-            bool allowed = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '_' or '-';
-            if (!allowed)
+            if (!IsAllowed(c))
             {
                 throw new ArgumentException($"Invalid section name '{name}': character '{c}' is not allowed; {Rule}.", parameterName);
             }

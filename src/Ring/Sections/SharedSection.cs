@@ -113,6 +113,19 @@ public sealed unsafe class SharedSection : IDisposable
         return !IsWindows && UnixSectionStore.Delete(name);
     }
 
+    /// <summary>The names of every section of this user's machine (Unix: the files under /dev/shm named
+    /// <c>RingIpc.&lt;name&gt;</c>), sorted; rings among them.</summary>
+    /// <exception cref="PlatformNotSupportedException">On Windows, where named sections cannot be listed.</exception>
+    internal static System.Collections.Generic.List<string> ListNames() => IsWindows
+        ? throw new PlatformNotSupportedException(
+            "Windows cannot list named sections (the object namespace has no public enumeration of Local\\ and Global\\ sections): name the ring.")
+        : UnixSectionStore.ListNames();
+
+    /// <summary>Deletes this section's name if it still names this section (Unix; on Windows nothing to delete:
+    /// the section goes with its last handle).</summary>
+    /// <returns>Whether the name was deleted.</returns>
+    internal bool DeleteNameIfStillMine() => !IsWindows && UnixSectionStore.DeleteIfPublished(Name, _mapping);
+
     /// <summary>A span over <paramref name="length"/> bytes of the section from <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the section.</exception>
     public Span<byte> GetSpan(long offset, int length)
@@ -186,7 +199,10 @@ public sealed unsafe class SharedSection : IDisposable
         }
     }
 
-    private static bool AlreadyExists(string name) =>
+    private static bool AlreadyExists(string name) => Exists(name);
+
+    /// <summary>Whether a section of that name seems to exist (always <c>true</c> on Windows, where only opening tells).</summary>
+    internal static bool Exists(string name) =>
         IsWindows || File.Exists(UnixSectionStore.PathOf(name));
 
 #if NET

@@ -110,6 +110,39 @@ internal static class UnixSectionStore
         return Map(fd, path, length: -1, setLength: false, validateLength);
     }
 
+    /// <summary>The names of the published sections in <see cref="Directory"/>: files named with the prefix and a
+    /// valid section name (no temporaries, no companion files), sorted.</summary>
+    public static System.Collections.Generic.List<string> ListNames()
+    {
+        var names = new System.Collections.Generic.List<string>();
+        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*"))
+        {
+            string name = Path.GetFileName(path).Substring(Prefix.Length);
+            if (SectionName.IsValid(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    /// <summary>Deletes the name of the section that <paramref name="mapping"/> maps, only if the name still names
+    /// that file (never a section created under the name meanwhile). The check and the unlink are two steps: the
+    /// caller excludes other reclaimers and creators of this ring (<see cref="SharedMutex"/> of the consumer role).</summary>
+    /// <returns>Whether the name was deleted.</returns>
+    public static bool DeleteIfPublished(string name, SectionMapping mapping)
+    {
+        if (mapping.File is null || !IsPublished(name, mapping))
+        {
+            return false; // without statx the file cannot be told apart: never delete on a guess
+        }
+
+        bool deleted = Delete(name);
+        return deleted;
+    }
+
     public static bool Delete(string name)
     {
         foreach (string companion in System.IO.Directory.EnumerateFiles(Directory, Prefix + name + "@*"))

@@ -14,7 +14,7 @@ public class RingFormatTests
     public void Random_bytes_are_not_a_ring()
     {
         var random = new Random(1234);
-        byte[] bytes = new byte[4096 + Capacity];
+        byte[] bytes = new byte[RingHeader.Size + Capacity];
         random.NextBytes(bytes);
         AssertOpenFails(bytes, "magic");
     }
@@ -49,9 +49,9 @@ public class RingFormatTests
     public void A_wrong_version_is_named_with_both_values()
     {
         byte[] bytes = ValidRingBytes();
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), 1);
         var error = AssertOpenFails(bytes, "format version");
-        Assert.Contains("is 2, expected 1", error.Message);
+        Assert.Contains("is 1, expected 2", error.Message);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class RingFormatTests
             // Move head and tail to the record's index, then plant the record there.
             BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(128, 8), index);
             BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(256, 8), index);
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(4096 + index, 4), length);
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + index, 4), length);
         }
 
         using var consumer = ring.CreateConsumer();
@@ -131,8 +131,8 @@ public class RingFormatTests
         using var ring = SharedRing.Create(name, new RingOptions { Capacity = Capacity });
         using (var section = SharedSection.Open(name))
         {
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(4096, 4), 16);
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(4100, 4), -5);
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size, 4), 16);
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), -5);
         }
 
         using var consumer = ring.CreateConsumer();
@@ -210,7 +210,7 @@ public class RingFormatTests
             case "magic":
                 return OpenFails(bytes => bytes[0] = (byte)'X');
             case "format version":
-                return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.FormatVersion), 2));
+                return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.FormatVersion), 1));
             case "init state":
                 return OpenFails(bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(RingHeaderFields.Offsets.InitState), 1));
             case "kind":
@@ -236,9 +236,9 @@ public class RingFormatTests
             case "record type, negative":
                 return ConsumerFails(0, RecordLayout.Header(16, -5));
             case "claimed record length":
-                // A claim of a process that does not exist (pids stop below 2^22): a waiting consumer checks its length
+                // A claim of a registry slot nobody holds: a waiting consumer checks its length
                 // before it would revoke it.
-                return ConsumerFails(0, RecordLayout.Header(-100_000, ClaimMarkers.MarkerOf(5_000_000)), consumer => consumer.WaitForData(TimeSpan.FromSeconds(5)));
+                return ConsumerFails(0, RecordLayout.Header(-100_000, ClaimMarkers.MarkerOf(EndpointRegistry.SlotCount - 1)), consumer => consumer.WaitForData(TimeSpan.FromSeconds(5)));
             case "head position":
                 return RingFails(section => BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Head, 8), -8), RingKind.Spsc,
                     ring => ring.CreateConsumer().Dispose());

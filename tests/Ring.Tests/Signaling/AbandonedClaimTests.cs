@@ -130,7 +130,7 @@ public class AbandonedClaimTests
         // Pretend the claim belongs to a process that does not exist (pids stop below 2^22).
         using (var section = SharedSection.Open(test.Name))
         {
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(5_000_000));
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(EndpointRegistry.SlotCount - 1));
         }
 
         Assert.False(consumer.WaitForData(TimeSpan.FromMilliseconds(200))); // revokes it; nothing to read
@@ -165,8 +165,8 @@ public class AbandonedClaimTests
         // Both claims now belong to a process that does not exist.
         using (var section = SharedSection.Open(name))
         {
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(5_000_000));
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 16 + 4, 4), ClaimMarkers.MarkerOf(5_000_001));
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(EndpointRegistry.SlotCount - 1));
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 16 + 4, 4), ClaimMarkers.MarkerOf(EndpointRegistry.SlotCount - 2));
         }
 
         Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(10)), "a dead claim behind a revoked one still blocks the ring");
@@ -189,8 +189,8 @@ public class AbandonedClaimTests
         {
             int zombie = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
             KernelWaits.WaitUntil(() => System.IO.File.ReadAllText($"/proc/{zombie}/stat").Contains(") Z ", StringComparison.Ordinal), "the child to become a zombie");
-            Assert.False(ProcessLiveness.IsAlive(zombie));
-            Assert.True(ProcessLiveness.IsAlive(parent.Id));
+            Assert.False(ProcessLiveness.IsAlive(new ProcessIdentity(zombie, 0)));
+            Assert.True(ProcessLiveness.IsAlive(new ProcessIdentity(parent.Id, 0)));
 
             using var name = new TempName("revoke-zombie");
             using var ring = SharedRing.Create(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
@@ -201,7 +201,11 @@ public class AbandonedClaimTests
             Assert.True(live.TryWrite(new byte[] { 7 }, messageType: 3));
             using (var section = SharedSection.Open(name))
             {
-                BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(zombie));
+                // The claimer's registry slot (the first taken: 0) now names the zombie, start time unknown: judged by pid.
+                int claimerSlot = ClaimMarkers.SlotOf(BinaryPrimitives.ReadInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4)));
+                Assert.Equal(0, claimerSlot);
+                Span<byte> owner = section.GetSpan(EndpointRegistry.Offset + EndpointSlotFields.Offsets.Owner, 8);
+                BinaryPrimitives.WriteInt32LittleEndian(owner, zombie);
             }
 
             Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(10)), "the zombie's claim still blocks the ring");
@@ -221,7 +225,7 @@ public class AbandonedClaimTests
         using var test = new TestRing("hostile-claim", new RingOptions { Capacity = 4096 });
         using (var section = SharedSection.Open(test.Name))
         {
-            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeader.Size, 8), RecordLayout.Header(-100_000, ClaimMarkers.MarkerOf(5_000_000)));
+            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeader.Size, 8), RecordLayout.Header(-100_000, ClaimMarkers.MarkerOf(EndpointRegistry.SlotCount - 1)));
         }
 
         Assert.Equal("claimed record length", Assert.Throws<RingFormatException>(() => test.Consumer.WaitForData(TimeSpan.FromSeconds(5))).Field);

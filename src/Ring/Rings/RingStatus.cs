@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+
+namespace RingIpc;
+
+/// <summary>
+/// A snapshot of a ring: its positions, its endpoints — who they are, whether their processes live — and their
+/// counters, read from the header without disturbing the endpoints (<see cref="SharedRing.GetStatus"/>). Values
+/// read at slightly different moments: consistent enough for tooling, not for decisions (<see cref="SharedRing.DeleteIfStale"/>
+/// decides again under a lock).
+/// </summary>
+public sealed class RingStatus
+{
+    internal RingStatus(string name, RingKind kind, int capacity, int maxMessageLength, ulong messageFingerprint, long head, long tail,
+        int unreadMessages, int creatorProcessId, bool creatorIsAlive, DateTimeOffset createdAt,
+        RingEndpointStatus? consumer, IReadOnlyList<RingEndpointStatus> producers, RingHeadBlock? headBlockedBy)
+    {
+        Name = name;
+        Kind = kind;
+        Capacity = capacity;
+        MaxMessageLength = maxMessageLength;
+        MessageFingerprint = messageFingerprint;
+        Head = head;
+        Tail = tail;
+        UnreadMessages = unreadMessages;
+        CreatorProcessId = creatorProcessId;
+        CreatorIsAlive = creatorIsAlive;
+        CreatedAt = createdAt;
+        Consumer = consumer;
+        Producers = producers;
+        HeadBlockedBy = headBlockedBy;
+    }
+
+    /// <summary>The ring's name.</summary>
+    public string Name { get; }
+
+    /// <summary>One producer or many.</summary>
+    public RingKind Kind { get; }
+
+    /// <summary>Bytes in the data area.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The longest message, in bytes.</summary>
+    public int MaxMessageLength { get; }
+
+    /// <summary>The layout fingerprint of a typed ring's message struct; 0 for untyped bytes.</summary>
+    public ulong MessageFingerprint { get; }
+
+    /// <summary>Committed messages between the head and the tail, not yet read (up to a reservation that is not
+    /// marked yet, behind which nothing can be counted).</summary>
+    public int UnreadMessages { get; }
+
+    /// <summary>Whether the process that created the ring still runs (pid and start time).</summary>
+    public bool CreatorIsAlive { get; }
+
+    /// <summary>Whether nobody uses the ring any more: its creator and every endpoint it records are dead (or gone
+    /// without a trace). Such a ring may be reclaimed (<see cref="SharedRing.DeleteIfStale"/>); one that still holds
+    /// <see cref="UnreadMessages"/> only when forced.</summary>
+    public bool IsStale
+    {
+        get
+        {
+            bool anyAlive = CreatorIsAlive || Consumer?.IsAlive == true;
+            foreach (RingEndpointStatus producer in Producers)
+            {
+                anyAlive |= producer.IsAlive;
+            }
+
+            return !anyAlive;
+        }
+    }
+
+    /// <summary>The consumer's position (bytes consumed since the ring was created).</summary>
+    public long Head { get; }
+
+    /// <summary>The claim position (bytes reserved by producers since the ring was created).</summary>
+    public long Tail { get; }
+
+    /// <summary>Bytes reserved and not yet released by the consumer: tail − head.</summary>
+    public long UsedBytes => Tail - Head;
+
+    /// <summary>The pid of the process that created the ring.</summary>
+    public int CreatorProcessId { get; }
+
+    /// <summary>When the ring was created.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>The consumer, if one is attached (or its process died holding the role).</summary>
+    public RingEndpointStatus? Consumer { get; }
+
+    /// <summary>The producers attached (or whose processes died attached), in registry-slot order.</summary>
+    public IReadOnlyList<RingEndpointStatus> Producers { get; }
+
+    /// <summary>If the record at the head is claimed and not committed: by whom. Everything behind it waits.</summary>
+    public RingHeadBlock? HeadBlockedBy { get; }
+}
+
+/// <summary>One endpoint of a ring as its header records it.</summary>
+public sealed class RingEndpointStatus
+{
+    internal RingEndpointStatus(string role, int slot, int processId, bool isAlive, DateTimeOffset lastActive, RingEndpointCounters counters)
+    {
+        Role = role;
+        Slot = slot;
+        ProcessId = processId;
+        IsAlive = isAlive;
+        LastActive = lastActive;
+        Counters = counters;
+    }
+
+    /// <summary>"consumer" or "producer".</summary>
+    public string Role { get; }
+
+    /// <summary>A producer's registry slot (0 to 31); -1 for the consumer.</summary>
+    public int Slot { get; }
+
+    /// <summary>The endpoint's process.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>Whether that process still runs (the same process: pid and start time), judged now.</summary>
+    public bool IsAlive { get; }
+
+    /// <summary>When the endpoint attached, last slept or last woke (its heartbeat; an endpoint that never waits
+    /// shows its activity in its counters instead).</summary>
+    public DateTimeOffset LastActive { get; }
+
+    /// <summary>What the endpoint has done since it attached.</summary>
+    public RingEndpointCounters Counters { get; }
+}
+
+/// <summary>An endpoint's counters since it attached (a consumer's: messages read; a producer's: written).</summary>
+public sealed class RingEndpointCounters
+{
+    internal RingEndpointCounters(long[] values)
+    {
+        Messages = values[EndpointCounters.Messages];
+        Bytes = values[EndpointCounters.Bytes];
+        FullRejections = values[EndpointCounters.FullRejections];
+        Sleeps = values[EndpointCounters.Sleeps];
+        WakeCalls = values[EndpointCounters.WakeCalls];
+        AbandonedClaims = values[EndpointCounters.AbandonedClaims];
+        RepairedGaps = values[EndpointCounters.RepairedGaps];
+        FinishedZeroings = values[EndpointCounters.FinishedZeroings];
+    }
+
+    /// <summary>Messages written (producer) or read (consumer).</summary>
+    public long Messages { get; }
+
+    /// <summary>Payload bytes written or read.</summary>
+    public long Bytes { get; }
+
+    /// <summary>Producer: writes and claims refused because the ring was full.</summary>
+    public long FullRejections { get; }
+
+    /// <summary>Waits that went to sleep.</summary>
+    public long Sleeps { get; }
+
+    /// <summary>Wake-up syscalls made for the other side.</summary>
+    public long WakeCalls { get; }
+
+    /// <summary>Producer: claims it aborted. Consumer: claims of dead producers it revoked.</summary>
+    public long AbandonedClaims { get; }
+
+    /// <summary>Consumer: reservations of producers that died before marking them, turned into padding.</summary>
+    public long RepairedGaps { get; }
+
+    /// <summary>Consumer: zeroing left unfinished by a consumer that died, finished when this one attached.</summary>
+    public long FinishedZeroings { get; }
+}
+
+/// <summary>An uncommitted claim at the head: everything behind it waits until it is committed (or revoked, if
+/// its producer's process dies). A live producer stalled in a claim — a GC pause, a debugger — shows here.</summary>
+public sealed class RingHeadBlock
+{
+    internal RingHeadBlock(long position, int slot, int processId, bool isAlive)
+    {
+        Position = position;
+        Slot = slot;
+        ProcessId = processId;
+        IsAlive = isAlive;
+    }
+
+    /// <summary>The claim's position.</summary>
+    public long Position { get; }
+
+    /// <summary>The claiming producer's registry slot.</summary>
+    public int Slot { get; }
+
+    /// <summary>The claiming producer's process (0 if its slot is free: a claim nobody owns).</summary>
+    public int ProcessId { get; }
+
+    /// <summary>Whether that process still runs.</summary>
+    public bool IsAlive { get; }
+}
