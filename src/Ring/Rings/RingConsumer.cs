@@ -273,6 +273,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
         finally
         {
             _inBatch = false;
+            if (CrashPoints.Armed != CrashPoint.None && count != 0)
+            {
+                CrashPoints.Reach(CrashPoint.MidBatch); // handed out, not released
+            }
+
             if (position != start)
             {
                 Consume(start, position); // the role is still ours until this call ends
@@ -426,6 +431,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
         // so that a successor finishes what a death in the middle of the zeroing leaves (FinishPredecessorsZeroing).
         _zeroingLength.StoreRelease((int)(to - from));
         _zeroingFromLow.StoreRelease((int)from);
+        if (CrashPoints.Armed != CrashPoint.None)
+        {
+            StopMidZeroing(from, to);
+        }
+
         _records.Clear(from, to);
         _ownHead = to;
         _head.StoreFullFence(to);
@@ -437,6 +447,17 @@ public sealed unsafe partial class RingConsumer : IDisposable
             {
                 ClearDeadSleepers(); // a producer that died asleep would cost a wake-up syscall per release for ever
             }
+        }
+    }
+
+    /// <summary>Test only (<see cref="CrashPoint.MidZeroing"/>): zeroes the first half of [from, to), then stops.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void StopMidZeroing(long from, long to)
+    {
+        if (CrashPoints.Armed == CrashPoint.MidZeroing)
+        {
+            _records.Clear(from, from + ((to - from) / 16 * 8));
+            CrashPoints.Reach(CrashPoint.MidZeroing);
         }
     }
 

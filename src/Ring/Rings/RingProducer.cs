@@ -353,15 +353,29 @@ public sealed unsafe class RingProducer : IDisposable
             _tail.StoreRelease(_ownTail);
         }
 
+        if (CrashPoints.Armed != CrashPoint.None)
+        {
+            CrashPoints.Reach(CrashPoint.AfterReserve);
+        }
+
         if (padding != 0)
         {
             // One 8-byte release store: the consumer reads length and type together. The record after the
             // padding commits with a full fence and wakes the consumer.
             HeaderAt(tail).StoreRelease(RecordLayout.Header(padding, RecordLayout.PaddingType));
+            if (CrashPoints.Armed != CrashPoint.None)
+            {
+                CrashPoints.Reach(CrashPoint.DuringWrap);
+            }
         }
 
         long position = tail + padding;
         HeaderAt(position).StoreRelease(RecordLayout.Header(-(RecordLayout.HeaderLength + payloadLength), _claimMarker));
+        if (CrashPoints.Armed != CrashPoint.None)
+        {
+            CrashPoints.Reach(CrashPoint.AfterClaim);
+        }
+
         return position;
     }
 
@@ -397,6 +411,11 @@ public sealed unsafe class RingProducer : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Commit(long position, int recordLength, int messageType)
     {
+        if (CrashPoints.Armed != CrashPoint.None)
+        {
+            CrashPoints.Reach(CrashPoint.BeforeCommit);
+        }
+
         if (!HeaderAt(position).CompareAndSwap(RecordLayout.Header(-recordLength, _claimMarker), RecordLayout.Header(recordLength, messageType)))
         {
             return false;
@@ -462,8 +481,15 @@ public sealed unsafe class RingProducer : IDisposable
         /// <summary>Also true once disposed: a dispose that signalled just before the announcement must not be slept through.</summary>
         public bool IsMet(int index) => producer.IsDisposed || producer.HasRoomNow(recordLength);
 
-        public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken) =>
-            producer._signals.Space.Wait(observed[0], timeoutMs, cancellationToken);
+        public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken)
+        {
+            if (CrashPoints.Armed != CrashPoint.None)
+            {
+                CrashPoints.Reach(CrashPoint.Asleep); // announced: its bit is set
+            }
+
+            return producer._signals.Space.Wait(observed[0], timeoutMs, cancellationToken);
+        }
 
         public void ThrowIfDisposed() => producer.ThrowIfDisposed();
 
