@@ -151,6 +151,7 @@ internal static class UnixSectionStore
         }
 
         DeleteAbandonedTemporaries(name);
+        DeleteOrphanedCompanions();
 
         if (LibC.Unlink(PathOf(name)) == 0)
         {
@@ -159,6 +160,22 @@ internal static class UnixSectionStore
 
         int error = LibC.LastError();
         return error == LibC.ENOENT ? false : throw ErrorFor(error, name, PathOf(name), "delete");
+    }
+
+    /// <summary>Removes the companion files (role locks) of every section whose name is gone, unless their lock is
+    /// held: what an endpoint killed after its ring was deleted left behind (a holder that gives its role up removes
+    /// its file itself). Runs with every <see cref="Delete"/>, which is rare: one listing of the folder.</summary>
+    public static void DeleteOrphanedCompanions()
+    {
+        foreach (string companion in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*@*"))
+        {
+            string fileName = Path.GetFileName(companion);
+            string sectionName = fileName.Substring(Prefix.Length, fileName.IndexOf('@') - Prefix.Length);
+            if (SectionName.IsValid(sectionName) && !File.Exists(PathOf(sectionName)))
+            {
+                DeleteUnlessLocked(companion);
+            }
+        }
     }
 
     /// <summary>Removes the temporary files of creations of <paramref name="name"/> whose process died before it

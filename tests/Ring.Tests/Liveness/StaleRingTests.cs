@@ -127,3 +127,31 @@ public class StaleRingTests
         using RingProducer accepted = ring.CreateProducer();
     }
 }
+
+/// <summary>Nothing of a deleted ring outlives its endpoints, even one killed after the ring was deleted.</summary>
+[Collection(nameof(ProcessHeavy))]
+public class OrphanedFileTests
+{
+    [Fact]
+    public void The_lock_file_of_a_consumer_killed_after_Delete_is_removed_by_the_next_Delete()
+    {
+        using var name = new TempName("orphan-kill");
+        using var other = new TempName("orphan-other");
+        using (SharedRing.Create(name, new RingOptions { Capacity = 4096 }))
+        {
+        }
+
+        string lockFile = $"/dev/shm/RingIpc.{name.Name}@consumer";
+        using (PeerProcess holder = PeerProcess.Start("hold-consumer", name, "60"))
+        {
+            holder.WaitForOutput("holding", TimeSpan.FromSeconds(60));
+            Assert.True(SharedRing.Delete(name));
+            Assert.True(File.Exists(lockFile), "Delete removed the lock file of a held role");
+            holder.Kill();
+        }
+
+        Assert.True(File.Exists(lockFile));
+        Assert.False(SharedRing.Delete(other)); // any Delete, of any name, sweeps what dead endpoints left
+        Assert.False(File.Exists(lockFile), "the killed holder's lock file outlived the ring");
+    }
+}
