@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace RingIpc;
@@ -78,6 +79,7 @@ internal static unsafe class Atomics
     public static int Increment(int* address) => Interlocked.Increment(ref *address);
 
     /// <summary>Stores a value that only this thread writes (see the remarks): no fence, no locked instruction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreSingleWriter(long* address, long value)
     {
         if (IntPtr.Size == 8)
@@ -93,6 +95,7 @@ internal static unsafe class Atomics
 
     /// <summary>The single writer adds to its value: a plain read of its own last store, then
     /// <see cref="StoreSingleWriter"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddSingleWriter(long* address, long amount) => StoreSingleWriter(address, *address + amount);
 
     /// <summary>Reads a value stored with <see cref="StoreSingleWriter"/> (see the remarks for the one torn case).</summary>
