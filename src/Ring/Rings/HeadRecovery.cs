@@ -5,7 +5,8 @@ namespace RingIpc;
 /// head many times: revokes claims of dead producers (<see cref="ClaimMarkers"/>) and repairs reservations that
 /// dead producers never marked (<see cref="GapRepair"/>), until the head shows a live producer's record, a message,
 /// or the tail. It reads headers and the registry only, at most one lap from the head, and counts what it did in
-/// the consumer's counters.
+/// the consumer's counters. Where it stops at a live producer's claim, it stamps the header with when it first did
+/// (<see cref="HeadBlockClock"/>).
 /// </summary>
 /// <remarks>It runs on the consumer's thread, or on the async waiter's thread while the consumer's own thread is
 /// kept out by the pending wait: one writer of the consumer's counters at a time.</remarks>
@@ -32,6 +33,11 @@ internal static class HeadRecovery
             }
             else
             {
+                if (record.State == RecordState.Claimed)
+                {
+                    HeadBlockClock.Stamp(ring.Header, record.Position); // a live producer's claim: for tooling
+                }
+
                 return;
             }
 

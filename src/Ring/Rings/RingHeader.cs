@@ -91,6 +91,12 @@ internal readonly unsafe struct RingHeader
     /// <summary>The consumer's heartbeat (Unix milliseconds, for tooling only).</summary>
     public SharedInt64 ConsumerHeartbeat => new(_base + RingHeaderFields.Offsets.ConsumerHeartbeat);
 
+    /// <summary>The claim position the consumer last found blocking the head (tooling only).</summary>
+    public SharedInt64 HeadBlockPosition => new(_base + RingHeaderFields.Offsets.HeadBlockPosition);
+
+    /// <summary>When the consumer first found the head blocked there, in Unix milliseconds (tooling only).</summary>
+    public SharedInt64 HeadBlockSince => new(_base + RingHeaderFields.Offsets.HeadBlockSince);
+
     /// <summary>The consumer's counters.</summary>
     public EndpointCounters ConsumerCounters => new(_base + RingHeaderFields.Offsets.ConsumerCounters);
 

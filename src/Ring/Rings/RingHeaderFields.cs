@@ -35,7 +35,8 @@ namespace RingIpc;
 /// |  384: data seq, consumer waiting, space seq, producers asleep |  384
 /// |       (one bit per registry slot)                             |
 /// |  512: consumer pid, SPSC producer pid, consumer start time,   |  512
-/// |       consumer heartbeat (the consumer's line)                |
+/// |       consumer heartbeat, head block position and since       |
+/// |       (the consumer's line)                                   |
 /// |  640: consumer counters                                       |  640
 /// |  768: reserved (zero)                                         |  768
 /// | 1024: endpoint registry, 32 slots of 128 bytes                |  1024
@@ -137,6 +138,14 @@ internal partial struct RingHeaderFields
 
     /// <summary>When the consumer attached, last slept or last woke, in Unix milliseconds (for tooling only).</summary>
     public partial long ConsumerHeartbeat { get; set; }
+
+    /// <summary>The position of the live claim the consumer last found blocking its head (for tooling only: see
+    /// <see cref="HeadBlockSince"/>). Stored after it, with release.</summary>
+    public partial long HeadBlockPosition { get; set; }
+
+    /// <summary>When the consumer first found the head blocked at <see cref="HeadBlockPosition"/>, in Unix
+    /// milliseconds (0 = never): how long a live but stalled producer has held everyone up (for tooling only).</summary>
+    public partial long HeadBlockSince { get; set; }
 
     /// <summary>The consumer's counters (<see cref="EndpointCounters"/>), written only by the consumer.</summary>
     [LayoutOffset(640)]

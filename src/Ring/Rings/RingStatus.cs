@@ -172,8 +172,9 @@ public sealed class RingEndpointCounters
 /// its producer's process dies). A live producer stalled in a claim — a GC pause, a debugger — shows here.</summary>
 public sealed class RingHeadBlock
 {
-    internal RingHeadBlock(long position, int slot, int processId, bool isAlive)
+    internal RingHeadBlock(long position, int slot, int processId, bool isAlive, TimeSpan blockedFor)
     {
+        BlockedFor = blockedFor;
         Position = position;
         Slot = slot;
         ProcessId = processId;
@@ -191,4 +192,9 @@ public sealed class RingHeadBlock
 
     /// <summary>Whether that process still runs.</summary>
     public bool IsAlive { get; }
+
+    /// <summary>How long, at least, the claim has blocked the head: since the ring's consumer (in any process) first
+    /// found it there — it looks before each sleep, at most 200 ms apart, and when polls keep finding the head stuck —
+    /// or since this process's status reads first saw it, whichever is earlier. Zero at a first sighting.</summary>
+    public TimeSpan BlockedFor { get; }
 }

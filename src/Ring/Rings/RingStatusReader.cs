@@ -99,7 +99,8 @@ internal static class RingStatusReader
         }
 
         bool held = ring.Header.Registry[slot].TryReadOwner(out ProcessIdentity owner, out _);
-        return new RingHeadBlock(record.Position, slot, held ? owner.ProcessId : 0, held && ProcessLiveness.IsAlive(owner));
+        return new RingHeadBlock(record.Position, slot, held ? owner.ProcessId : 0, held && ProcessLiveness.IsAlive(owner),
+            ring.HeadBlockClock.BlockedFor(ring.Header, record.Position, slot));
     }
 
     /// <summary>Counts the committed messages in [head, tail), stepping over padding and claims (by their claimed

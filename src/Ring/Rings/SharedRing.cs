@@ -27,6 +27,7 @@ public sealed unsafe class SharedRing : IDisposable
         Header = new RingHeader(section.Pointer);
         Records = new RecordCursor(Header.Data, description);
         Signals = new RingSignals(section.Name, Header);
+        OpenRings.Add(this);
     }
 
     /// <summary>The ring's name.</summary>
@@ -62,6 +63,9 @@ public sealed unsafe class SharedRing : IDisposable
     internal RingSignals Signals { get; }
 
     internal SharedSection Section => _section;
+
+    /// <summary>This process's witness of how long the head has been blocked (<see cref="RingHeadBlock.BlockedFor"/>).</summary>
+    internal HeadBlockClock HeadBlockClock { get; } = new();
 
     /// <summary>Creates a new ring of variable-length messages. Other processes can open it only once it is fully initialized.</summary>
     /// <param name="name">1 to 100 characters of <c>[A-Za-z0-9._-]</c>, not starting with '.'.</param>
@@ -225,6 +229,7 @@ public sealed unsafe class SharedRing : IDisposable
             }
 
             Signals.Dispose();
+            OpenRings.Remove(this);
             AsyncDataWaiter.NotifyIfRunning();
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Threading;
 using Xunit;
 
 namespace RingIpc.Tests.Liveness;
@@ -46,6 +47,31 @@ public class RingStatusTests
         Assert.Equal(first.Counters.Messages + 1 - 3, status.UnreadMessages);
         Assert.Equal(status.Tail - status.Head, status.UsedBytes);
         Assert.Null(status.HeadBlockedBy);
+    }
+
+    [Fact]
+    public void A_stalled_claim_shows_how_long_the_consumer_has_waited_on_it_to_any_reader()
+    {
+        using var test = new TestRing("status-stalled", new RingOptions { Capacity = 4096 });
+        Assert.True(test.Producer.TryClaim(8, out RingClaim claim));
+        Assert.False(test.Consumer.WaitForData(TimeSpan.FromMilliseconds(20))); // the consumer finds the head blocked
+        Thread.Sleep(400);
+        using (SharedRing reader = SharedRing.Open(test.Name)) // a reader that never saw the block before
+        {
+            RingHeadBlock block = reader.GetStatus().HeadBlockedBy!;
+            Assert.InRange(block.BlockedFor, TimeSpan.FromMilliseconds(350), TimeSpan.FromMinutes(1));
+        }
+
+        claim.Commit();
+        Assert.True(test.Consumer.TryRead(out RingMessage message));
+        message.Dispose();
+        Assert.True(test.Producer.TryClaim(8, out RingClaim next)); // another claim, not yet seen by the consumer
+        using (SharedRing reader = SharedRing.Open(test.Name))
+        {
+            Assert.InRange(reader.GetStatus().HeadBlockedBy?.BlockedFor ?? TimeSpan.MaxValue, TimeSpan.Zero, TimeSpan.FromMilliseconds(300));
+        }
+
+        next.Abort();
     }
 
     [Fact]
