@@ -1,5 +1,8 @@
 using System;
 using System.Globalization;
+using System.Linq;
+using BenchmarkDotNet.Running;
+using RingIpc.Bench.Micro;
 
 namespace RingIpc.Bench;
 
@@ -21,6 +24,7 @@ public static class Program
                 "echo" => RoundTripLatency.Echo(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
                 "pipe-consumer" => PipeThroughput.Consume(int.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture)),
                 "--quick" => RunAll(quick: true),
+                "micro" => RunMicro(args[1..]),
                 "ring" when args.Length == 3 => RunOneRing(Enum.Parse<RingKind>(args[1], ignoreCase: true), int.Parse(args[2], CultureInfo.InvariantCulture)),
                 _ => Usage(),
             };
@@ -82,9 +86,17 @@ public static class Program
             $"{transport,-12} {size,9} {result.Messages,11:N0} {rate,14:N0} {megabytes,10:N1} {rate / baseline,7:N1}x"));
     }
 
+    /// <summary>"micro [BenchmarkDotNet arguments]": the single-thread API suite; with no arguments, every benchmark.</summary>
+    private static int RunMicro(string[] benchmarkArgs)
+    {
+        var summaries = BenchmarkSwitcher.FromTypes(new[] { typeof(RingMicroBenchmarks) })
+            .Run(benchmarkArgs.Length == 0 ? new[] { "--filter", "*" } : benchmarkArgs);
+        return summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(report => !report.Success)) ? 1 : 0;
+    }
+
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: RingIpc.Bench [--quick | ring spsc|mpsc <message size>]");
+        Console.Error.WriteLine("usage: RingIpc.Bench [--quick | ring spsc|mpsc <message size> | micro [BenchmarkDotNet arguments]]");
         return 2;
     }
 }
