@@ -23,11 +23,11 @@ internal sealed class PeerProcess : IDisposable
     public int Id => _process.Id;
 
     /// <summary>Starts the 64-bit .NET 10 peer.</summary>
-    public static PeerProcess Start(params string[] arguments)
-    {
-        string peer = System.IO.Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll");
-        return Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", peer, arguments);
-    }
+    public static PeerProcess Start(params string[] arguments) => StartProgram("RingIpc.Peer.dll", arguments);
+
+    /// <summary>Starts a .NET 10 program that the test project references (its assembly lies beside the tests).</summary>
+    public static PeerProcess StartProgram(string assemblyFileName, params string[] arguments) =>
+        Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, assemblyFileName), arguments);
 
     /// <summary>Starts the net472 peer in a real 32-bit Mono process (installed by eng/install-test-deps.sh).</summary>
     public static PeerProcess Start32(params string[] arguments)

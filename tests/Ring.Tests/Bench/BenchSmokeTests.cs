@@ -1,0 +1,32 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace RingIpc.Tests.Bench;
+
+/// <summary>The main job's harness runs end to end: every transport and size, every message checked by the consumer
+/// (the harness exits non-zero on a lost, duplicated or reordered message). No timing is asserted.</summary>
+[Collection(nameof(ProcessHeavy))]
+public class BenchSmokeTests
+{
+    [Fact]
+    public void The_quick_benchmark_runs_every_transport_and_loses_nothing()
+    {
+        using var bench = PeerProcess.StartProgram("RingIpc.Bench.dll", "--quick");
+        string output = bench.WaitForSuccess(TimeSpan.FromMinutes(3));
+        string[] lines = output.Split('\n', StringSplitOptions.TrimEntries);
+        foreach (string transport in new[] { "pipe", "ring spsc", "ring mpsc" })
+        {
+            foreach (int size in new[] { 8, 64, 256, 1024 })
+            {
+                Assert.Contains(lines, line => line.StartsWith(transport, StringComparison.Ordinal)
+                    && line.Substring(transport.Length).Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() == $"{size}");
+            }
+        }
+
+        foreach (string row in new[] { "ring, default (spin-then-block)", "ring, busy-spin (no pause)" })
+        {
+            Assert.Contains(lines, line => line.StartsWith(row, StringComparison.Ordinal));
+        }
+    }
+}
