@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using BenchmarkDotNet.Running;
@@ -7,9 +8,9 @@ using RingIpc.Bench.Micro;
 namespace RingIpc.Bench;
 
 /// <summary>
-/// The cross-process throughput demo: for several message sizes, this process produces and a child
-/// process consumes, through a RingIpc ring and, as the baseline measured in the same run, through an
-/// anonymous pipe. Prints messages/s, MB/s and the ring/pipe ratio.
+/// The cross-process benchmark: for several payload sizes, this process writes and a child process reads, through
+/// RingIpc rings and, measured in the same run, through the stream transports a C# user would pick instead (pipes,
+/// sockets); then round-trip latency. Prints a markdown table and writes a CSV.
 /// </summary>
 public static class Program
 {
@@ -22,7 +23,8 @@ public static class Program
                 "ring-consumer" => RingThroughput.Consume(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture)),
                 "pipe-echo" => RoundTripLatency.PipeEcho(int.Parse(args[1], CultureInfo.InvariantCulture)),
                 "echo" => RoundTripLatency.Echo(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
-                "pipe-consumer" => PipeThroughput.Consume(int.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture)),
+                "stream-consumer" => StreamThroughput.Consume(Enum.Parse<StreamKind>(args[1]), args[2], int.Parse(args[3], CultureInfo.InvariantCulture),
+                    double.Parse(args[4], CultureInfo.InvariantCulture), double.Parse(args[5], CultureInfo.InvariantCulture)),
                 "--quick" => RunAll(quick: true),
                 "micro" => RunMicro(args[1..]),
                 "ring" when args.Length == 3 => RunOneRing(Enum.Parse<RingKind>(args[1], ignoreCase: true), int.Parse(args[2], CultureInfo.InvariantCulture)),
@@ -35,23 +37,23 @@ public static class Program
 
     private static int RunAll(bool quick)
     {
-        Console.WriteLine($"RingIpc cross-process throughput: producer = this process, consumer = a child process; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        Console.WriteLine("Pipe: the consumer's rate from its first message to its last. Ring: the consumer's rate over a fixed time after a warm-up");
-        Console.WriteLine("(every sequence number checked). Ratio = ring rate / pipe rate, same run.");
+        Console.WriteLine($"RingIpc cross-process throughput: writer = this process, reader = a child process; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine("Every transport at every payload size, interleaved; each rate is the reader's over a fixed span after a warm-up, every");
+        Console.WriteLine("sequence number checked. Ratios to ring spsc of the same size and repetition (median over repetitions).");
         Console.WriteLine();
-        Console.WriteLine($"{"transport",-12} {"size (B)",9} {"messages",11} {"msg/s",14} {"MB/s",10} {"vs pipe",8}");
-        TimeSpan warmup = TimeSpan.FromSeconds(quick ? 0.1 : 0.5);
-        TimeSpan measured = TimeSpan.FromSeconds(quick ? 0.2 : 1.0);
-        foreach (int size in new[] { 8, 64, 256, 1024 })
+        int[] sizes = quick ? new[] { 16, 1024 } : new[] { 16, 64, 256, 1024, 4096, 65536 };
+        int repetitions = quick ? 1 : 3;
+        TimeSpan warmup = TimeSpan.FromSeconds(quick ? 0.1 : 0.25);
+        TimeSpan measured = TimeSpan.FromSeconds(quick ? 0.1 : 0.5);
+        List<ThroughputSample> samples = ThroughputTable.Measure(sizes, repetitions, warmup, measured);
+        foreach (string line in ThroughputTable.Format(samples))
         {
-            long count = (quick ? 200_000L : 5_000_000L) * 64 / Math.Max(64, size);
-            var pipe = PipeThroughput.Run(size, count);
-            double pipeRate = pipe.Messages / pipe.Seconds;
-            Print("pipe", size, pipe, pipeRate);
-            Print("ring spsc", size, RingThroughput.Run(RingKind.Spsc, size, warmup, measured), pipeRate);
-            Print("ring mpsc", size, RingThroughput.Run(RingKind.Mpsc, size, warmup, measured), pipeRate);
+            Console.WriteLine(line);
         }
 
+        string csv = ResultsCsv.Write(samples);
+        Console.WriteLine();
+        Console.WriteLine($"{samples.Count} measurements ({repetitions} repetition(s), {warmup.TotalSeconds:0.##} s warm-up + {measured.TotalSeconds:0.##} s each); CSV: {csv}");
         Console.WriteLine();
         Console.WriteLine("Round-trip latency (µs): this process sends 8 bytes, a child process echoes them back; 1 ms pause between");
         Console.WriteLine("round trips (except busy-spin), so a sleeping side must be woken. Baseline: the same through the child's stdin/stdout pipes.");
@@ -71,19 +73,17 @@ public static class Program
     /// <summary>"ring spsc|mpsc &lt;size&gt;": one ring row (for comparing builds row by row: eng/compare-bench.sh).</summary>
     private static int RunOneRing(RingKind kind, int size)
     {
-        Print($"ring {kind.ToString().ToLowerInvariant()}", size, RingThroughput.Run(kind, size, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1)), double.NaN);
+        Print($"ring {kind.ToString().ToLowerInvariant()}", size, RingThroughput.Run(kind, size, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1)));
         return 0;
     }
 
     private static void PrintLatency(string label, int count, double p50, double p99, double baselineP50) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-32} {count,11:N0} {p50,9:N1} {p99,9:N1} {baselineP50 / p50,11:N1}x"));
 
-    private static void Print(string transport, int size, (long Messages, double Seconds) result, double baseline)
+    private static void Print(string transport, int size, (long Messages, double Seconds) result)
     {
         double rate = result.Messages / result.Seconds;
-        double megabytes = rate * size / 1e6;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{transport,-12} {size,9} {result.Messages,11:N0} {rate,14:N0} {megabytes,10:N1} {rate / baseline,7:N1}x"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{transport,-12} {size,9} {result.Messages,11:N0} {rate,14:N0} {rate * size / 1e6,10:N1}"));
     }
 
     /// <summary>"micro [BenchmarkDotNet arguments]": the single-thread API suite; with no arguments, every benchmark.</summary>

@@ -68,16 +68,13 @@ internal static class RingThroughput
 
             expected++;
         };
-        var clock = new Stopwatch();
-        var deadline = Stopwatch.StartNew();
-        long startCount = -1;
-        double startSeconds = 0;
+        var window = new MeasuredWindow(warmupSeconds, measuredSeconds);
+        var idle = Stopwatch.StartNew();
         while (true)
         {
-            int read = consumer.Read(handler, 1024);
-            if (read == 0)
+            if (consumer.Read(handler, 1024) == 0)
             {
-                if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+                if (idle.Elapsed > TimeSpan.FromMinutes(2))
                 {
                     Console.WriteLine("timeout");
                     return 1;
@@ -87,25 +84,15 @@ internal static class RingThroughput
                 continue;
             }
 
-            if (!clock.IsRunning)
+            if (wrong != 0)
             {
-                clock.Start();
+                Console.WriteLine($"{wrong} messages out of sequence");
+                return 1;
             }
 
-            double now = clock.Elapsed.TotalSeconds;
-            if (startCount < 0 && now >= warmupSeconds)
+            if (window.Observe(expected))
             {
-                (startCount, startSeconds) = (expected, now);
-            }
-            else if (startCount >= 0 && now - startSeconds >= measuredSeconds)
-            {
-                if (wrong != 0)
-                {
-                    Console.WriteLine($"{wrong} messages out of sequence");
-                    return 1;
-                }
-
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{expected - startCount} {now - startSeconds}"));
+                Console.WriteLine(window.ResultLine);
                 return 0;
             }
         }

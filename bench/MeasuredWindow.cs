@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace RingIpc.Bench;
+
+/// <summary>The reader's clock for a throughput row: starts at the first message, lets a warm-up pass (so both sides run
+/// the JIT's final, tiered-up code), then counts the messages of a fixed span.</summary>
+internal sealed class MeasuredWindow
+{
+    private readonly double _warmupSeconds;
+    private readonly double _measuredSeconds;
+    private readonly Stopwatch _clock = new();
+    private long _startCount = -1;
+    private double _startSeconds;
+    private long _messages;
+    private double _seconds;
+
+    public MeasuredWindow(double warmupSeconds, double measuredSeconds) => (_warmupSeconds, _measuredSeconds) = (warmupSeconds, measuredSeconds);
+
+    /// <summary>Called after each batch with the number of messages received so far; true once the span is complete.</summary>
+    public bool Observe(long received)
+    {
+        if (!_clock.IsRunning)
+        {
+            _clock.Start();
+        }
+
+        double now = _clock.Elapsed.TotalSeconds;
+        if (_startCount < 0)
+        {
+            if (now >= _warmupSeconds)
+            {
+                (_startCount, _startSeconds) = (received, now);
+            }
+
+            return false;
+        }
+
+        if (now - _startSeconds < _measuredSeconds)
+        {
+            return false;
+        }
+
+        (_messages, _seconds) = (received - _startCount, now - _startSeconds);
+        return true;
+    }
+
+    /// <summary>The reader's result line, "&lt;messages&gt; &lt;seconds&gt;" (see <see cref="ChildProcess.ReadResult"/>).</summary>
+    public string ResultLine => string.Create(CultureInfo.InvariantCulture, $"{_messages} {_seconds}");
+}
