@@ -45,6 +45,9 @@ internal sealed class MeasuredWindow
         return true;
     }
 
+    /// <summary>The messages and seconds of the measured span, once <see cref="Observe"/> returned true.</summary>
+    public (long Messages, double Seconds) Result => (_messages, _seconds);
+
     /// <summary>The reader's result line, "&lt;messages&gt; &lt;seconds&gt;" (see <see cref="ChildProcess.ReadResult"/>).</summary>
     public string ResultLine => string.Create(CultureInfo.InvariantCulture, $"{_messages} {_seconds}");
 }

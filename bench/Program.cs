@@ -21,6 +21,9 @@ public static class Program
             return args[0] switch
             {
                 "ring-consumer" => RingThroughput.Consume(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture)),
+                "floor-consumer" => RawFloor.Consume(args[1], int.Parse(args[2], CultureInfo.InvariantCulture),
+                    double.Parse(args[3], CultureInfo.InvariantCulture), double.Parse(args[4], CultureInfo.InvariantCulture)),
+                "floor-echo" => RawFloor.Echo(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)),
                 "pipe-echo" => RoundTripLatency.PipeEcho(int.Parse(args[1], CultureInfo.InvariantCulture)),
                 "echo" => RoundTripLatency.Echo(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
                 "stream-consumer" => StreamThroughput.Consume(Enum.Parse<StreamKind>(args[1]), args[2], int.Parse(args[3], CultureInfo.InvariantCulture),
@@ -55,16 +58,21 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine($"{samples.Count} measurements ({repetitions} repetition(s), {warmup.TotalSeconds:0.##} s warm-up + {measured.TotalSeconds:0.##} s each); CSV: {csv}");
         Console.WriteLine();
-        Console.WriteLine("Round-trip latency (µs): this process sends 8 bytes, a child process echoes them back; 1 ms pause between");
-        Console.WriteLine("round trips (except busy-spin), so a sleeping side must be woken. Baseline: the same through the child's stdin/stdout pipes.");
-        Console.WriteLine($"{"transport",-32} {"round trips",11} {"p50",9} {"p99",9} {"p50 vs pipe",12}");
+        Console.WriteLine("Round-trip latency (µs): this process sends 8 bytes, a child process echoes them back. With a pause, 1 ms passes");
+        Console.WriteLine("between round trips, so a sleeping side must be woken; the pipe (the child's stdin/stdout) pauses the same way.");
+        Console.WriteLine("The floor passes a counter through one shared cache line, both sides spinning: what any transport could at best do.");
         int trips = quick ? 200 : 2000;
-        (double pipeP50, double pipeP99) = RoundTripLatency.Percentiles(RoundTripLatency.RunPipe(trips));
-        PrintLatency("pipe", trips, pipeP50, pipeP99, pipeP50);
-        foreach ((string label, string strategy, int count) in new[] { ("ring, default (spin-then-block)", "block", trips), ("ring, busy-spin (no pause)", "spin", trips * 50) })
+        int spinning = quick ? 10_000 : 200_000;
+        var rows = new (string Label, int Count, Func<int, double[]> Run)[]
         {
-            (double p50, double p99) = RoundTripLatency.Percentiles(RoundTripLatency.Run(strategy, count));
-            PrintLatency(label, count, p50, p99, pipeP50);
+            ("pipe, 1 ms pause", trips, RoundTripLatency.RunPipe),
+            ("ring default (spin-then-block), 1 ms pause", trips, count => RoundTripLatency.Run("block", count)),
+            ("floor: one cache line, spinning", spinning, RawFloor.RoundTrips),
+            ("ring busy-spin, back to back", spinning, count => RoundTripLatency.Run("spin", count)),
+        };
+        foreach (string line in LatencyTable.Format(rows.Select(row => (row.Label, row.Run(row.Count))).ToList()))
+        {
+            Console.WriteLine(line);
         }
 
         return 0;
@@ -76,9 +84,6 @@ public static class Program
         Print($"ring {kind.ToString().ToLowerInvariant()}", size, RingThroughput.Run(kind, size, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1)));
         return 0;
     }
-
-    private static void PrintLatency(string label, int count, double p50, double p99, double baselineP50) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-32} {count,11:N0} {p50,9:N1} {p99,9:N1} {baselineP50 / p50,11:N1}x"));
 
     private static void Print(string transport, int size, (long Messages, double Seconds) result)
     {

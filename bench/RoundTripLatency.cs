@@ -133,9 +133,5 @@ internal static class RoundTripLatency
         }
     }
 
-    /// <summary>The median and 99th percentile of sorted times.</summary>
-    public static (double P50, double P99) Percentiles(double[] sorted) =>
-        (sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);
-
     private static WaitStrategy StrategyOf(string name) => name == "spin" ? WaitStrategy.BusySpin : WaitStrategy.Default;
 }

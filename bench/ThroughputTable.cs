@@ -29,6 +29,8 @@ internal static class ThroughputTable
         {
             (Reference, size => RingThroughput.Run(RingKind.Spsc, size, warmup, measured)),
             ("ring mpsc", size => RingThroughput.Run(RingKind.Mpsc, size, warmup, measured)),
+            ("floor ring", size => RawFloor.Run(size, warmup, measured)),
+            ("memcpy", size => MemcpyCeiling.Run(size, warmup, measured)),
         };
         foreach (StreamKind kind in Enum.GetValues<StreamKind>())
         {

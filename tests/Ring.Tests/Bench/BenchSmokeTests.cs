@@ -16,7 +16,7 @@ public class BenchSmokeTests
         string[] lines = output.Split('\n', StringSplitOptions.TrimEntries);
         string[] transports =
         {
-            "ring spsc", "ring mpsc", "anon pipe", "anon pipe +buf", "named pipe", "named pipe +buf", "unix socket", "unix socket +buf", "tcp", "tcp +buf",
+            "ring spsc", "ring mpsc", "floor ring", "memcpy", "anon pipe", "anon pipe +buf", "named pipe", "named pipe +buf", "unix socket", "unix socket +buf", "tcp", "tcp +buf",
         };
         foreach (string transport in transports)
         {
@@ -27,9 +27,9 @@ public class BenchSmokeTests
         }
 
         Assert.Contains("CSV: ", output, StringComparison.Ordinal);
-        foreach (string row in new[] { "ring, default (spin-then-block)", "ring, busy-spin (no pause)" })
+        foreach (string row in new[] { "pipe, 1 ms pause", "ring default (spin-then-block), 1 ms pause", "floor: one cache line, spinning", "ring busy-spin, back to back" })
         {
-            Assert.Contains(lines, line => line.StartsWith(row, StringComparison.Ordinal));
+            Assert.Contains(lines, line => line.StartsWith($"| {row} | ", StringComparison.Ordinal));
         }
     }
 }
