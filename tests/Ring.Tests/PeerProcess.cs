@@ -25,6 +25,11 @@ internal sealed class PeerProcess : IDisposable
     /// <summary>Starts the 64-bit .NET 10 peer.</summary>
     public static PeerProcess Start(params string[] arguments) => StartProgram("RingIpc.Peer.dll", arguments);
 
+    /// <summary>Starts the 64-bit peer armed to stop at a crash point (<c>RINGIPC_TEST_CRASH_AT</c>, see the library's
+    /// <c>CrashPoints</c>): there it prints <c>crash-point &lt;point&gt;</c> and blocks until it is killed.</summary>
+    public static PeerProcess StartArmed(string crashAt, params string[] arguments) =>
+        Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll"), arguments, crashAt);
+
     /// <summary>Starts a .NET 10 program that the test project references (its assembly lies beside the tests).</summary>
     public static PeerProcess StartProgram(string assemblyFileName, params string[] arguments) =>
         Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, assemblyFileName), arguments);
@@ -52,7 +57,7 @@ internal sealed class PeerProcess : IDisposable
         }
     }
 
-    private static PeerProcess Start(string host, string peer, string[] arguments)
+    private static PeerProcess Start(string host, string peer, string[] arguments, string? crashAt = null)
     {
         Assert.True(File.Exists(peer), $"peer executable missing: {peer}");
         var info = new ProcessStartInfo(host)
@@ -65,6 +70,11 @@ internal sealed class PeerProcess : IDisposable
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (crashAt is not null)
+        {
+            info.Environment["RINGIPC_TEST_CRASH_AT"] = crashAt;
         }
 
         var process = new Process { StartInfo = info };
