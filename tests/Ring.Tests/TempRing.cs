@@ -7,9 +7,18 @@ namespace RingIpc.Tests;
 internal sealed class TempName : IDisposable
 {
     public TempName(string purpose)
+        : this($"test-{purpose}-{Guid.NewGuid():N}", exact: true)
     {
-        Name = $"test-{purpose}-{Guid.NewGuid():N}";
     }
+
+    private TempName(string name, bool exact)
+    {
+        _ = exact; // only tells this constructor from the public one
+        Name = name;
+    }
+
+    /// <summary>Exactly this name (a test that selects its rings by a prefix chooses their names).</summary>
+    public static TempName Exactly(string name) => new(name, exact: true);
 
     public string Name { get; }
 

@@ -6,7 +6,7 @@ namespace RingIpc;
 /// <summary>
 /// A snapshot of a ring: its positions, its endpoints — who they are, whether their processes live — and their
 /// counters, read from the header without disturbing the endpoints (<see cref="SharedRing.GetStatus"/>). Values
-/// read at slightly different moments: consistent enough for tooling, not for decisions (<see cref="SharedRing.DeleteIfStale"/>
+/// read at slightly different moments: consistent enough for tooling, not for decisions (<see cref="SharedRing.DeleteIfStale(string, bool)"/>
 /// decides again under a lock).
 /// </summary>
 public sealed class RingStatus
@@ -54,7 +54,7 @@ public sealed class RingStatus
     public bool CreatorIsAlive { get; }
 
     /// <summary>Whether nobody uses the ring any more: its creator and every endpoint it records are dead (or gone
-    /// without a trace). Such a ring may be reclaimed (<see cref="SharedRing.DeleteIfStale"/>); one that still holds
+    /// without a trace). Such a ring may be reclaimed (<see cref="SharedRing.DeleteIfStale(string, bool)"/>); one that still holds
     /// <see cref="UnreadMessages"/> only when forced.</summary>
     public bool IsStale
     {

@@ -128,7 +128,17 @@ public sealed unsafe class SharedRing : IDisposable
     /// <returns><c>true</c> if the ring was deleted; <c>false</c> if it is not stale, holds unread messages, or is
     /// gone (see <see cref="GetStatus"/> for why). Always <c>false</c> on Windows (a section goes with its last handle).</returns>
     /// <exception cref="RingFormatException">Something that is not a valid ring has the name.</exception>
-    public static bool DeleteIfStale(string name, bool evenWithUnreadMessages = false)
+    public static bool DeleteIfStale(string name, bool evenWithUnreadMessages = false) => DeleteIfStale(name, evenWithUnreadMessages, out _);
+
+    /// <summary>Deletes the ring's name if the ring is stale, as <see cref="DeleteIfStale(string, bool)"/>, and says why
+    /// when it does not (for tools such as <c>ringipc gc</c>).</summary>
+    /// <param name="name">The ring's name.</param>
+    /// <param name="evenWithUnreadMessages">Also reclaim a ring that holds committed, unread messages (they are lost).</param>
+    /// <param name="reason">Why the ring was kept (e.g. "its consumer (pid 42) is alive", "it holds 5 unread
+    /// message(s): force the reclaim to drop them"); <c>null</c> if it was deleted.</param>
+    /// <returns><c>true</c> if the ring was deleted.</returns>
+    /// <exception cref="RingFormatException">Something that is not a valid ring has the name.</exception>
+    public static bool DeleteIfStale(string name, bool evenWithUnreadMessages, out string? reason)
     {
         SharedRing ring;
         try
@@ -137,12 +147,13 @@ public sealed unsafe class SharedRing : IDisposable
         }
         catch (FileNotFoundException)
         {
+            reason = "no ring has this name (any more)";
             return false;
         }
 
         using (ring)
         {
-            return StaleRings.TryReclaim(ring, evenWithUnreadMessages, out _);
+            return StaleRings.TryReclaim(ring, evenWithUnreadMessages, out reason);
         }
     }
 
