@@ -67,7 +67,7 @@ internal static class ListCommand
         }
 
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (string column in new[] { "name", "state", "kind", "capacity", "fill", "unread", "consumer", "producers (alive)", "creator" })
+        foreach (string column in new[] { "name", "state", "kind", "capacity", "fill", "unread", "consumer", "producers (alive)", "creator", "note" })
         {
             table.AddColumn(column);
         }
@@ -80,8 +80,9 @@ internal static class ListCommand
                     Markup.Escape(ring.Name), ring.State, ring.Kind!, Invariant($"{ring.Capacity:N0}"), Invariant($"{ring.FillPercent:0.0} %"),
                     Invariant($"{ring.UnreadMessages:N0}"), ring.ConsumerAlive is null ? "none" : ring.ConsumerAlive.Value ? "alive" : "dead",
                     Invariant($"{ring.Producers} ({ring.ProducersAlive})"), ring.CreatorAlive == true ? "alive" : "dead",
+                    ring.State == RingSummary.Stale ? "ringipc gc reclaims it" : "",
                 }
-                : new[] { Markup.Escape(ring.Name), ring.State, Markup.Escape(ring.Error), "", "", "", "", "", "" });
+                : new[] { Markup.Escape(ring.Name), ring.State, "", "", "", "", "", "", "", Markup.Escape(ring.Error) });
         }
 
         output.Console.Write(table);
