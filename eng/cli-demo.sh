@@ -8,9 +8,10 @@ dotnet build src/Cli -c Release -v q -nologo >/dev/null && dotnet build tests/Ri
 cli() { echo "\$ ringipc $*"; dotnet src/Cli/bin/Release/net10.0/RingIpc.Cli.dll "$@"; echo "(exit code $?)"; echo; }
 peer() { dotnet tests/RingPeer/bin/Release/net10.0/RingIpc.Peer.dll "$@"; }
 p=demo-
+rm -f /dev/shm/RingIpc.${p}* /dev/shm/.RingIpc.${p}*
 peer serve ${p}orders 30 > /dev/null & served=$!
 peer create ${p}stale 4096 > /dev/null
-head -c 9000 /dev/urandom > /dev/shm/RingIpc.${p}corrupt
+(umask 077; head -c 9000 /dev/urandom > /dev/shm/RingIpc.${p}corrupt)
 sleep 3
 peer claim-and-hold ${p}orders 30 > /dev/null & holder=$!
 sleep 2
