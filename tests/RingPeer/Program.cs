@@ -20,6 +20,7 @@ namespace RingIpc.Peer;
 /// hold-consumer    ring max-seconds                             takes the consumer role, prints "holding", sleeps
 /// open-or-create   ring barrier-file                            says "ready", OpenOrCreate once the file exists; writes its pid
 /// create           ring capacity                                creates a ring and fills it twice; says "created" or "refused ..."
+/// serve            ring seconds                                 creates an MPSC ring, says "serving", writes 1/ms, reads 9 of 10
 /// hammer-atomics   ms-per-phase                                 64-bit atomics across 2^32, with a plain-read control
 /// bitness                                                       prints IntPtr.Size
 /// layouts                                                       prints sizes and byte images of sample layouts
@@ -65,6 +66,7 @@ public static class Program
                 "hold-consumer" => SignalingPeer.HoldConsumer(args[1], Int(args[2])),
                 "open-or-create" => SignalingPeer.OpenOrCreate(args[1], args[2]),
                 "create" => SignalingPeer.Create(args[1], Int(args[2])),
+                "serve" => DemoPeer.Serve(args[1], Int(args[2])),
                 "hammer-atomics" => AtomicsPeer.Hammer(Int(args[1])),
                 "bitness" => PrintBitness(),
                 "layouts" => LayoutSamples.Print(),
