@@ -83,7 +83,7 @@ internal static class FuzzPeer
         }
     }
 
-    /// <summary>A ring with history (see <see cref="BuildLiveState"/>), its raw mapping and its snapshot.</summary>
+    /// <summary>A ring with history (see <see cref="BuildLiveState"/>) and a held claim, its raw mapping and its snapshot.</summary>
     private sealed class FuzzRing : IDisposable
     {
         private readonly SharedSection _raw;
@@ -96,7 +96,19 @@ internal static class FuzzPeer
             Ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = Capacity });
             _raw = SharedSection.Open(name);
             BuildLiveState(Ring);
-            _snapshot = _raw.GetSpan(0, (int)_raw.Length).ToArray();
+
+            // Snapshot with a producer registered and its claim held past the unread messages: every case then starts
+            // with a registry slot and a claim whose owner (this process) is alive.
+            using (RingProducer holder = Ring.CreateProducer())
+            {
+                if (!holder.TryClaim(24, out RingClaim claim, messageType: 5))
+                {
+                    throw new InvalidOperationException("the fuzz ring has no room for the held claim");
+                }
+
+                _snapshot = _raw.GetSpan(0, (int)_raw.Length).ToArray();
+                claim.Abort();
+            }
         }
 
         public string Name { get; }
