@@ -102,6 +102,20 @@ internal sealed class PeerProcess : IDisposable
         return output;
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit (killing it if it does not) and says how it ended.</summary>
+    public bool TryWaitForExit(TimeSpan timeout, out int exitCode)
+    {
+        bool exited = _process.WaitForExit((int)timeout.TotalMilliseconds);
+        if (!exited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit(); // flushes the asynchronous output readers
+        exitCode = _process.ExitCode;
+        return exited;
+    }
+
     /// <summary>Waits until the process has printed <paramref name="text"/>.</summary>
     public void WaitForOutput(string text, TimeSpan timeout)
     {

@@ -24,6 +24,7 @@ namespace RingIpc.Peer;
 /// hammer-atomics   ms-per-phase                                 64-bit atomics across 2^32, with a plain-read control
 /// bitness                                                       prints IntPtr.Size
 /// layouts                                                       prints sizes and byte images of sample layouts
+/// fuzz             ring-prefix first-seed count                 mutates live SPSC/MPSC sections, prints "seed N" per case
 /// </code>
 /// </summary>
 public static class Program
@@ -70,6 +71,7 @@ public static class Program
                 "hammer-atomics" => AtomicsPeer.Hammer(Int(args[1])),
                 "bitness" => PrintBitness(),
                 "layouts" => LayoutSamples.Print(),
+                "fuzz" => FuzzPeer.Run(args[1], Int(args[2]), Int(args[3])),
                 _ => Fail($"unknown mode '{mode}'"),
             };
         }

@@ -2,7 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 
-namespace RingIpc.Tests.Fuzz;
+namespace RingIpc.Peer;
 
 /// <summary>
 /// One random change of a ring's section, as a hostile or broken peer could make it: a 1-, 4- or 8-byte value written at
@@ -10,8 +10,21 @@ namespace RingIpc.Tests.Fuzz;
 /// the endpoint registry, record headers at and after the head) or anywhere, with a value chosen to hit the edges
 /// (0, −1, extremes, off by one or by the alignment, the capacity, a bit flip, random).
 /// </summary>
-internal readonly record struct SectionMutation(int Offset, int Width, ulong Value)
+internal readonly struct SectionMutation
 {
+    public SectionMutation(int offset, int width, ulong value)
+    {
+        Offset = offset;
+        Width = width;
+        Value = value;
+    }
+
+    public int Offset { get; }
+
+    public int Width { get; }
+
+    public ulong Value { get; }
+
     private const int HeaderBytes = 8192;
     private const int RegistryOffset = 1024;
     private const int SlotBytes = 128;
@@ -64,7 +77,7 @@ internal readonly record struct SectionMutation(int Offset, int Width, ulong Val
             7 => current - 8,
             8 => (ulong)capacity + (ulong)random.Next(-8, 9),
             9 => current ^ (1UL << random.Next(width * 8)),
-            _ => (ulong)random.NextInt64(),
+            _ => ((ulong)(uint)random.Next() << 33) ^ ((ulong)(uint)random.Next() << 2) ^ (uint)random.Next(4), // random.NextInt64 is not in net472
         };
         return new SectionMutation(offset, width, value);
     }
