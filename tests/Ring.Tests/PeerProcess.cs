@@ -25,9 +25,16 @@ internal sealed class PeerProcess : IDisposable
     /// <summary>Starts the 64-bit .NET 10 peer.</summary>
     public static PeerProcess Start(params string[] arguments) => StartProgram("RingIpc.Peer.dll", arguments);
 
+    /// <summary>Starts the 64-bit .NET 10 peer armed to stop at a crash point: <paramref name="crashAt"/> is the value of
+    /// <c>RINGIPC_TEST_CRASH_AT</c> (<c>point[:n]</c>, see src/Ring/Rings/CrashPoints.cs), or null for an unarmed peer.</summary>
+    public static PeerProcess StartArmed(string? crashAt, params string[] arguments) =>
+        Start(DotnetHost, Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll"), arguments, crashAt);
+
     /// <summary>Starts a .NET 10 program that the test project references (its assembly lies beside the tests).</summary>
     public static PeerProcess StartProgram(string assemblyFileName, params string[] arguments) =>
-        Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, assemblyFileName), arguments);
+        Start(DotnetHost, Path.Combine(AppContext.BaseDirectory, assemblyFileName), arguments);
+
+    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     /// <summary>Starts the net472 peer in a real 32-bit Mono process (installed by eng/install-test-deps.sh).</summary>
     public static PeerProcess Start32(params string[] arguments)
@@ -52,7 +59,7 @@ internal sealed class PeerProcess : IDisposable
         }
     }
 
-    private static PeerProcess Start(string host, string peer, string[] arguments)
+    private static PeerProcess Start(string host, string peer, string[] arguments, string? crashAt = null)
     {
         Assert.True(File.Exists(peer), $"peer executable missing: {peer}");
         var info = new ProcessStartInfo(host)
@@ -65,6 +72,11 @@ internal sealed class PeerProcess : IDisposable
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (crashAt is not null)
+        {
+            info.Environment["RINGIPC_TEST_CRASH_AT"] = crashAt;
         }
 
         var process = new Process { StartInfo = info };

@@ -23,6 +23,8 @@ namespace RingIpc.Peer;
 /// hammer-atomics   ms-per-phase                                 64-bit atomics across 2^32, with a plain-read control
 /// bitness                                                       prints IntPtr.Size
 /// layouts                                                       prints sizes and byte images of sample layouts
+/// crash-produce    ring producer-id count try|blocking timeout-s  prints "committed n" per message (CrashPeer)
+/// crash-consume    ring batch|try seconds                       prints "handed p n" per message, "released" (CrashPeer)
 /// </code>
 /// </summary>
 public static class Program
@@ -68,6 +70,8 @@ public static class Program
                 "hammer-atomics" => AtomicsPeer.Hammer(Int(args[1])),
                 "bitness" => PrintBitness(),
                 "layouts" => LayoutSamples.Print(),
+                "crash-produce" => CrashPeer.Produce(args[1], Int(args[2]), Long(args[3]), args[4], Int(args[5])),
+                "crash-consume" => CrashPeer.Consume(args[1], args[2], Int(args[3])),
                 _ => Fail($"unknown mode '{mode}'"),
             };
         }
