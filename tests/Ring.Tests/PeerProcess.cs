@@ -25,14 +25,16 @@ internal sealed class PeerProcess : IDisposable
     /// <summary>Starts the 64-bit .NET 10 peer.</summary>
     public static PeerProcess Start(params string[] arguments) => StartProgram("RingIpc.Peer.dll", arguments);
 
-    /// <summary>Starts the 64-bit peer armed to stop at a crash point (<c>RINGIPC_TEST_CRASH_AT</c>, see the library's
-    /// <c>CrashPoints</c>): there it prints <c>crash-point &lt;point&gt;</c> and blocks until it is killed.</summary>
-    public static PeerProcess StartArmed(string crashAt, params string[] arguments) =>
-        Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll"), arguments, crashAt);
+    /// <summary>Starts the 64-bit .NET 10 peer armed to stop at a crash point: <paramref name="crashAt"/> is the value of
+    /// <c>RINGIPC_TEST_CRASH_AT</c> (<c>point[:n]</c>, see src/Ring/Rings/CrashPoints.cs), or null for an unarmed peer.</summary>
+    public static PeerProcess StartArmed(string? crashAt, params string[] arguments) =>
+        Start(DotnetHost, Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll"), arguments, crashAt);
 
     /// <summary>Starts a .NET 10 program that the test project references (its assembly lies beside the tests).</summary>
     public static PeerProcess StartProgram(string assemblyFileName, params string[] arguments) =>
-        Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, assemblyFileName), arguments);
+        Start(DotnetHost, Path.Combine(AppContext.BaseDirectory, assemblyFileName), arguments);
+
+    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     /// <summary>Starts the net472 peer in a real 32-bit Mono process (installed by eng/install-test-deps.sh).</summary>
     public static PeerProcess Start32(params string[] arguments)

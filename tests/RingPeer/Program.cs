@@ -25,6 +25,8 @@ namespace RingIpc.Peer;
 /// bitness                                                       prints IntPtr.Size
 /// layouts                                                       prints sizes and byte images of sample layouts
 /// fuzz             ring-prefix first-seed count                 mutates live SPSC/MPSC sections, prints "seed N" per case
+/// crash-produce    ring producer-id count try|blocking timeout-s  prints "committed n" per message (CrashPeer)
+/// crash-consume    ring batch|try seconds                       prints "handed p n" per message, "released" (CrashPeer)
 /// </code>
 /// </summary>
 public static class Program
@@ -72,6 +74,8 @@ public static class Program
                 "bitness" => PrintBitness(),
                 "layouts" => LayoutSamples.Print(),
                 "fuzz" => FuzzPeer.Run(args[1], Int(args[2]), Int(args[3])),
+                "crash-produce" => CrashPeer.Produce(args[1], Int(args[2]), Long(args[3]), args[4], Int(args[5])),
+                "crash-consume" => CrashPeer.Consume(args[1], args[2], Int(args[3])),
                 _ => Fail($"unknown mode '{mode}'"),
             };
         }

@@ -9,6 +9,9 @@ public sealed class Verifier(int producers, long countPerProducer)
 
     public long Received { get; private set; }
 
+    /// <summary>The sequence number expected next from <paramref name="producer"/>: how many of its messages arrived.</summary>
+    public long NextOf(int producer) => _next[producer];
+
     public string? Error { get; private set; }
 
     public void Accept(int messageType, ReadOnlySpan<byte> payload)
