@@ -134,6 +134,7 @@ internal sealed class PeerProcess : IDisposable
     {
         _process.Kill();
         Assert.True(_process.WaitForExit(10_000), "the killed peer did not exit");
+        _process.WaitForExit(); // flushes the asynchronous output readers: Output is then all it printed
     }
 
     public string Output

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Threading;
 
 namespace RingIpc.Peer;
 
@@ -10,54 +11,30 @@ namespace RingIpc.Peer;
 /// </summary>
 public static class CrashPeer
 {
-    /// <summary>Writes <see cref="TestMessage"/>s 0, 1, 2, ... of <paramref name="producer"/> and prints
-    /// <c>committed &lt;sequence&gt;</c> after each commit. <paramref name="how"/> <c>try</c> alternates <c>TryWrite</c> and
-    /// <c>TryClaim</c> and backs off when full; <c>blocking</c> uses <c>Write</c>, which sleeps on a full ring.</summary>
-    public static int Produce(string name, int producer, long count, string how, int timeoutSeconds)
+    /// <summary>Writes <see cref="TestMessage"/>s 0, 1, 2, ... of <paramref name="producer"/> (see
+    /// <see cref="ProducerLoop"/>; <paramref name="how"/> <c>try</c> or <c>blocking</c>) and prints
+    /// <c>committed &lt;sequence&gt;</c> after each commit.</summary>
+    public static int Produce(string name, int producer, long count, string how, int timeoutSeconds) =>
+        ProduceWith(name, producer, count, how, timeoutSeconds, new PrintedProgress());
+
+    /// <summary>A victim of the producer chaos test: writes like <see cref="Produce"/> but records each step in slot
+    /// <paramref name="producer"/> of the <see cref="ProgressLog"/> at <paramref name="logPath"/>, and holds each claim for
+    /// a random 0-400 spins (as a producer filling a claim would), so that a random kill often lands in a claim.</summary>
+    public static int ChaosProduce(string name, int producer, long count, string how, string logPath, int timeoutSeconds)
     {
-        var clock = Stopwatch.StartNew();
-        var backoff = new Backoff(clock, timeoutSeconds * 1000L);
+        using ProgressLog log = ProgressLog.Open(logPath);
+        return ProduceWith(name, producer, count, how, timeoutSeconds, new LoggedProgress(log, producer));
+    }
+
+    private static int ProduceWith(string name, int producer, long count, string how, int timeoutSeconds, IProducerProgress progress)
+    {
         using SharedRing ring = SharedRing.Open(name);
         using RingProducer writer = ring.CreateProducer();
         Console.WriteLine("attached");
-        Span<byte> message = stackalloc byte[TestMessage.MaxLength];
-        for (long sequence = 0; sequence < count;)
+        long written = ProducerLoop.Run(writer, producer, count, how == "blocking", TimeSpan.FromSeconds(timeoutSeconds), progress);
+        if (written < count)
         {
-            int length = TestMessage.LengthOf(producer, sequence);
-            Span<byte> body = message.Slice(0, length);
-            bool written;
-            if (how == "blocking")
-            {
-                TestMessage.Write(body, producer, sequence);
-                writer.Write(body, producer, TimeSpan.FromSeconds(timeoutSeconds));
-                written = true;
-            }
-            else if ((sequence & 1) == 0)
-            {
-                TestMessage.Write(body, producer, sequence);
-                written = writer.TryWrite(body, messageType: producer);
-            }
-            else if (writer.TryClaim(length, out RingClaim claim, messageType: producer))
-            {
-                TestMessage.Write(claim.Span, producer, sequence);
-                claim.Commit();
-                written = true;
-            }
-            else
-            {
-                written = false;
-            }
-
-            if (written)
-            {
-                Console.WriteLine("committed " + sequence);
-                sequence++;
-                backoff.Reset();
-            }
-            else if (!backoff.Wait())
-            {
-                return Program.Fail($"producer {producer}: timed out after {sequence} of {count} messages");
-            }
+            return Program.Fail($"producer {producer}: timed out after {written} of {count} messages");
         }
 
         Console.WriteLine($"produced {count}");
@@ -112,5 +89,45 @@ public static class CrashPeer
         }
 
         return error is null ? 0 : Program.Fail("consumer: " + error);
+    }
+
+    private sealed class PrintedProgress : IProducerProgress
+    {
+        public void Writing(long sequence)
+        {
+        }
+
+        public void Claimed(long sequence)
+        {
+        }
+
+        public void Committing(long sequence)
+        {
+        }
+
+        public void Committed(long sequence) => Console.WriteLine("committed " + sequence);
+
+        public void Refused(long sequence)
+        {
+        }
+    }
+
+    private sealed class LoggedProgress(ProgressLog log, int slot) : IProducerProgress
+    {
+        private readonly Random _random = new(Process.GetCurrentProcess().Id);
+
+        public void Writing(long sequence) => log.Record(slot, ProducerStep.Writing, sequence);
+
+        public void Claimed(long sequence)
+        {
+            log.Record(slot, ProducerStep.Claimed, sequence);
+            Thread.SpinWait(_random.Next(0, 400));
+        }
+
+        public void Committing(long sequence) => log.Record(slot, ProducerStep.Committing, sequence);
+
+        public void Committed(long sequence) => log.Record(slot, ProducerStep.Committed, sequence);
+
+        public void Refused(long sequence) => log.Record(slot, ProducerStep.Refused, sequence);
     }
 }

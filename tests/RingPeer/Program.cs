@@ -26,6 +26,7 @@ namespace RingIpc.Peer;
 /// layouts                                                       prints sizes and byte images of sample layouts
 /// fuzz             ring-prefix first-seed count                 mutates live SPSC/MPSC sections, prints "seed N" per case
 /// crash-produce    ring producer-id count try|blocking timeout-s  prints "committed n" per message (CrashPeer)
+/// chaos-produce    ring producer-id count try|blocking log-file timeout-s  records its steps in a ProgressLog (CrashPeer)
 /// crash-consume    ring batch|try seconds                       prints "handed p n" per message, "released" (CrashPeer)
 /// </code>
 /// </summary>
@@ -75,6 +76,7 @@ public static class Program
                 "layouts" => LayoutSamples.Print(),
                 "fuzz" => FuzzPeer.Run(args[1], Int(args[2]), Int(args[3])),
                 "crash-produce" => CrashPeer.Produce(args[1], Int(args[2]), Long(args[3]), args[4], Int(args[5])),
+                "chaos-produce" => CrashPeer.ChaosProduce(args[1], Int(args[2]), Long(args[3]), args[4], args[5], Int(args[6])),
                 "crash-consume" => CrashPeer.Consume(args[1], args[2], Int(args[3])),
                 _ => Fail($"unknown mode '{mode}'"),
             };
@@ -91,41 +93,12 @@ public static class Program
 
     private static int Produce(string name, int producer, long count, int timeoutSeconds)
     {
-        var clock = Stopwatch.StartNew();
-        var backoff = new Backoff(clock, timeoutSeconds * 1000L);
         using SharedRing ring = SharedRing.Open(name);
         using RingProducer writer = ring.CreateProducer();
-        Span<byte> message = stackalloc byte[TestMessage.MaxLength];
-        for (long sequence = 0; sequence < count;)
+        long written = ProducerLoop.Run(writer, producer, count, blocking: false, TimeSpan.FromSeconds(timeoutSeconds));
+        if (written < count)
         {
-            // Alternate the copy path and the zero-copy path.
-            int length = TestMessage.LengthOf(producer, sequence);
-            bool written;
-            if ((sequence & 1) == 0)
-            {
-                TestMessage.Write(message.Slice(0, length), producer, sequence);
-                written = writer.TryWrite(message.Slice(0, length), messageType: producer);
-            }
-            else if (writer.TryClaim(length, out RingClaim claim, messageType: producer))
-            {
-                TestMessage.Write(claim.Span, producer, sequence);
-                claim.Commit();
-                written = true;
-            }
-            else
-            {
-                written = false;
-            }
-
-            if (written)
-            {
-                sequence++;
-                backoff.Reset();
-            }
-            else if (!backoff.Wait())
-            {
-                return Fail($"producer {producer}: timed out after {sequence} of {count} messages");
-            }
+            return Fail($"producer {producer}: timed out after {written} of {count} messages");
         }
 
         Console.WriteLine($"produced {count}");

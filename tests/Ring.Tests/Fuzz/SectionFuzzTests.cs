@@ -21,7 +21,7 @@ public class SectionFuzzTests
 
     public SectionFuzzTests(ITestOutputHelper output) => _output = output;
 
-    private static bool Long => Environment.GetEnvironmentVariable("RINGIPC_LONG_TESTS") == "1";
+    private static bool Long => LongTests.Enabled;
 
     [Fact]
     public void Random_mutations_of_a_live_section_end_in_success_or_a_documented_exception()
