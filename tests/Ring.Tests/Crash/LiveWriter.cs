@@ -5,14 +5,15 @@ using RingIpc.Peer;
 namespace RingIpc.Tests.Crash;
 
 /// <summary>A producer that goes on beside the chaos: a thread writing <see cref="TestMessage"/>s 0, 1, 2, ... of one
-/// producer id with blocking writes until stopped; with <c>pauseEvery</c> n, a millisecond's pause after every n.</summary>
+/// producer id with blocking writes until stopped (a write asleep on a full ring is cancelled); with <c>pauseEvery</c> n,
+/// a millisecond's pause after every n.</summary>
 internal sealed class LiveWriter : IDisposable
 {
     private readonly RingProducer _producer;
     private readonly int _id;
     private readonly int _pauseEvery;
     private readonly Thread _thread;
-    private volatile bool _stop;
+    private readonly CancellationTokenSource _stop = new();
     private long _written;
     private Exception? _failure;
 
@@ -28,7 +29,7 @@ internal sealed class LiveWriter : IDisposable
     /// <summary>Stops writing and returns how many messages were written (sequences 0 .. n − 1).</summary>
     public long Stop()
     {
-        _stop = true;
+        _stop.Cancel();
         _thread.Join();
         if (_failure is not null)
         {
@@ -40,24 +41,32 @@ internal sealed class LiveWriter : IDisposable
 
     public void Dispose()
     {
-        _stop = true;
+        _stop.Cancel();
         _thread.Join();
         _producer.Dispose();
+        _stop.Dispose();
     }
 
     private void Run()
     {
         try
         {
-            while (!_stop)
+            Span<byte> message = stackalloc byte[TestMessage.MaxLength];
+            while (!_stop.IsCancellationRequested)
             {
-                TestMessages.Write(_producer, _id, _written, 1); // waits up to 10 s for room
+                Span<byte> body = message.Slice(0, TestMessage.LengthOf(_id, _written));
+                TestMessage.Write(body, _id, _written);
+                _producer.Write(body, _id, TimeSpan.FromSeconds(10), _stop.Token);
                 _written++;
                 if (_pauseEvery != 0 && _written % _pauseEvery == 0)
                 {
                     Thread.Sleep(1);
                 }
             }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // stopped while waiting for room: that message was not written
         }
         catch (Exception exception)
         {
