@@ -9,15 +9,32 @@ internal static class BlockingPeer
 {
     public static int Produce(string name, int producer, long count, int waitTimeoutSeconds)
     {
-        var timeout = TimeSpan.FromSeconds(waitTimeoutSeconds);
-        var random = new Random(producer * 7919 + 17);
         using SharedRing ring = SharedRing.Open(name);
         using RingProducer writer = ring.CreateProducer(Strict.Strategy("default"));
+        string? error = WriteBursts(writer, producer, count, TimeSpan.MaxValue, TimeSpan.FromSeconds(waitTimeoutSeconds), out _, out _);
+        if (error is not null)
+        {
+            return Program.Fail(error);
+        }
+
+        Console.WriteLine(Strict.Describe(writer.Waits));
+        Console.WriteLine($"produced {count} wakes={writer.WakeCalls}");
+        return 0;
+    }
+
+    /// <summary>Writes <see cref="TestMessage"/>s 0, 1, 2, ... of <paramref name="producer"/> in bursts of 1-2000, each
+    /// followed by a pause of 0-2 ms in which the consumer falls asleep, until <paramref name="count"/> are written or
+    /// <paramref name="duration"/> has passed. Returns null, or why it failed (a write that waited past
+    /// <paramref name="timeout"/>: a lost wake-up).</summary>
+    public static string? WriteBursts(RingProducer writer, int producer, long count, TimeSpan duration, TimeSpan timeout, out long written, out long bytes)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var random = new Random(producer * 7919 + 17);
         byte[] message = new byte[TestMessage.MaxLength];
         long sequence = 0;
-        while (sequence < count)
+        bytes = 0;
+        while (sequence < count && clock.Elapsed < duration)
         {
-            // A burst of 1-2000 messages, then a pause of 0-2 ms in which the consumer falls asleep.
             long burstEnd = Math.Min(count, sequence + random.Next(1, 2001));
             for (; sequence < burstEnd; sequence++)
             {
@@ -29,8 +46,11 @@ internal static class BlockingPeer
                 }
                 catch (TimeoutException exception)
                 {
-                    return Program.Fail($"producer {producer}: message {sequence}: {exception.Message}");
+                    written = sequence;
+                    return $"producer {producer}: message {sequence}: {exception.Message}";
                 }
+
+                bytes += length;
             }
 
             int pauseUs = random.Next(0, 2001);
@@ -44,9 +64,8 @@ internal static class BlockingPeer
             }
         }
 
-        Console.WriteLine(Strict.Describe(writer.Waits));
-        Console.WriteLine($"produced {count} wakes={writer.WakeCalls}");
-        return 0;
+        written = sequence;
+        return null;
     }
 
     public static int Consume(string name, int producers, long countPerProducer, int waitTimeoutSeconds, string strategy, bool async)

@@ -27,6 +27,8 @@ namespace RingIpc.Peer;
 /// fuzz             ring-prefix first-seed count                 mutates live SPSC/MPSC sections, prints "seed N" per case
 /// crash-produce    ring producer-id count try|blocking timeout-s  prints "committed n" per message (CrashPeer)
 /// chaos-produce    ring producer-id count try|blocking log-file timeout-s  records its steps in a ProgressLog (CrashPeer)
+/// soak-produce     ring producer-id seconds                     bursts and pauses for a while; prints its counts and counters (SoakPeer)
+/// soak-consume     ring producers min-seconds                   reads until the producers are gone; verifies; counts and counters
 /// crash-consume    ring batch|try seconds                       prints "handed p n" per message, "released" (CrashPeer)
 /// </code>
 /// </summary>
@@ -77,6 +79,8 @@ public static class Program
                 "fuzz" => FuzzPeer.Run(args[1], Int(args[2]), Int(args[3])),
                 "crash-produce" => CrashPeer.Produce(args[1], Int(args[2]), Long(args[3]), args[4], Int(args[5])),
                 "chaos-produce" => CrashPeer.ChaosProduce(args[1], Int(args[2]), Long(args[3]), args[4], args[5], Int(args[6])),
+                "soak-produce" => SoakPeer.Produce(args[1], Int(args[2]), Int(args[3])),
+                "soak-consume" => SoakPeer.Consume(args[1], Int(args[2]), Int(args[3])),
                 "crash-consume" => CrashPeer.Consume(args[1], args[2], Int(args[3])),
                 _ => Fail($"unknown mode '{mode}'"),
             };
