@@ -1,4 +1,3 @@
-using System;
 using System.Linq;
 
 namespace RingIpc.Cli.Views;
@@ -36,7 +35,7 @@ internal sealed record RingSummary(
         status.Kind.ToString().ToLowerInvariant(),
         status.Capacity,
         status.UsedBytes,
-        Math.Round(100.0 * status.UsedBytes / status.Capacity, 1),
+        Fill.Percent(status.UsedBytes, status.Capacity),
         status.UnreadMessages,
         status.Consumer?.IsAlive,
         status.Producers.Count,

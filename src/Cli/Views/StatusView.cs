@@ -14,7 +14,7 @@ internal static class StatusView
         table.AddRow("ring", Markup.Escape(status.Name));
         table.AddRow("kind", status.Kind);
         table.AddRow("capacity", Invariant($"{status.Capacity:N0} B (messages up to {status.MaxMessageLength:N0} B)"));
-        table.AddRow("fill", Invariant($"{status.UsedBytes:N0} B ({100.0 * status.UsedBytes / status.Capacity:0.0} %), {status.UnreadMessages:N0} unread message(s)"));
+        table.AddRow("fill", Invariant($"{status.UsedBytes:N0} B ({Fill.Percent(status.UsedBytes, status.Capacity):0.0} %), {status.UnreadMessages:N0} unread message(s)"));
         table.AddRow("positions", Invariant($"head {status.Head:N0}, tail {status.Tail:N0}"));
         table.AddRow("message layout", status.MessageFingerprint == "0000000000000000" ? "untyped" : $"fingerprint {status.MessageFingerprint}");
         table.AddRow("creator", Invariant($"pid {status.Creator.Pid} ({Alive(status.Creator.Alive)}), created {status.Creator.CreatedAt:u}"));
