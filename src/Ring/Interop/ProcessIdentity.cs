@@ -8,8 +8,9 @@ namespace RingIpc;
 /// process is never taken for the one that registered (<see cref="ProcessLiveness"/>).
 /// </summary>
 /// <remarks>The start time is an opaque token compared for equality only: on Linux the <c>starttime</c> field
-/// (22) of <c>/proc/&lt;pid&gt;/stat</c>, in clock ticks since boot; on Windows the creation time as a FILETIME.
-/// 0 means unknown (macOS, or <c>/proc</c> unreadable): liveness then rests on the pid alone.</remarks>
+/// (22) of <c>/proc/&lt;pid&gt;/stat</c>, in clock ticks since boot; on Windows the creation time as a FILETIME; on
+/// macOS the start time from <c>proc_pidinfo</c>, in microseconds. 0 means unknown (unreadable): liveness then rests
+/// on the pid alone.</remarks>
 internal readonly struct ProcessIdentity : IEquatable<ProcessIdentity>
 {
     public ProcessIdentity(int processId, long startTime)
@@ -33,6 +34,11 @@ internal readonly struct ProcessIdentity : IEquatable<ProcessIdentity>
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
             return WindowsProcesses.CreationTime(processId);
+        }
+
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+        {
+            return MacProcesses.TryRead(processId, out _, out long started) ? started : 0;
         }
 
         return ProcStat.TryRead(processId, out ProcStat stat) ? stat.StartTime : 0;

@@ -8,7 +8,8 @@ namespace RingIpc;
 /// <remarks>Linux: <c>/proc/&lt;pid&gt;/stat</c> (state and start time), falling back to <c>kill(pid, 0)</c>
 /// where <c>/proc</c> cannot be read (only ESRCH means "no such process"; EPERM: it exists). A zombie (exited,
 /// not yet reaped: its parent may never reap it, as a container's pid 1 often does not) is dead. Windows: a
-/// process handle, its exit code and its creation time. Pids are only meaningful within one pid namespace:
+/// process handle, its exit code and its creation time. macOS: <c>proc_pidinfo</c> (zombie status and start time),
+/// falling back to <c>kill(pid, 0)</c> like Linux. Pids are only meaningful within one pid namespace:
 /// processes that share a ring across containers must share their pid namespace.</remarks>
 internal static class ProcessLiveness
 {
@@ -28,6 +29,11 @@ internal static class ProcessLiveness
                 WindowsProcesses.State.Running => process.StartTime == 0 || created == process.StartTime,
                 _ => true,
             };
+        }
+
+        if (MacProcesses.TryRead(processId, out bool zombie, out long started))
+        {
+            return !zombie && (process.StartTime == 0 || started == process.StartTime);
         }
 
         if (ProcStat.TryRead(processId, out ProcStat stat))
