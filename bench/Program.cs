@@ -70,11 +70,17 @@ public static class Program
             ("floor: one cache line, spinning", spinning, RawFloor.RoundTrips),
             ("ring busy-spin, back to back", spinning, count => RoundTripLatency.Run("spin", count)),
         };
-        foreach (string line in LatencyTable.Format(rows.Select(row => (row.Label, row.Run(row.Count))).ToList()))
+        List<(string Label, double[] SortedMicroseconds)> latencies = rows.Select(row => (row.Label, row.Run(row.Count))).ToList();
+        foreach (string line in LatencyTable.Format(latencies))
         {
             Console.WriteLine(line);
         }
 
+        string directory = System.IO.Path.GetDirectoryName(csv)!;
+        Console.Error.WriteLine("charts");
+        IEnumerable<string> charts = Charts.Throughput(samples, directory).Concat(Charts.Latency(latencies, directory));
+        Console.WriteLine();
+        Console.WriteLine("Charts: " + string.Join(", ", charts));
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using Xunit;
 
 namespace RingIpc.Tests.Bench;
@@ -27,6 +28,23 @@ public class BenchSmokeTests
         }
 
         Assert.Contains("CSV: ", output, StringComparison.Ordinal);
+
+        // The charts carry their text (a fresh machine has no fonts: the bench ships its own).
+        string charts = Assert.Single(lines, line => line.StartsWith("Charts: ", StringComparison.Ordinal));
+        string[] paths = charts.Substring("Charts: ".Length).Split(", ");
+        Assert.Equal(4, paths.Length);
+        Assert.All(paths, path => Assert.True(new FileInfo(path).Length > 1000, $"chart {path} missing or empty"));
+        string throughput = File.ReadAllText(Assert.Single(paths, path => path.EndsWith("throughput.svg", StringComparison.Ordinal)));
+        string latency = File.ReadAllText(Assert.Single(paths, path => path.EndsWith("latency.svg", StringComparison.Ordinal)));
+        foreach (string label in new[] { "payload (bytes)", "messages per second", "ring spsc", "font-family=\"DejaVu Sans\"" })
+        {
+            Assert.Contains(label, throughput, StringComparison.Ordinal);
+        }
+
+        foreach (string label in new[] { "percentile", "p99.9", "ring busy-spin, back to back", "font-family=\"DejaVu Sans\"" })
+        {
+            Assert.Contains(label, latency, StringComparison.Ordinal);
+        }
         foreach (string row in new[] { "pipe, 1 ms pause", "ring default (spin-then-block), 1 ms pause", "floor: one cache line, spinning", "ring busy-spin, back to back" })
         {
             Assert.Contains(lines, line => line.StartsWith($"| {row} | ", StringComparison.Ordinal));
