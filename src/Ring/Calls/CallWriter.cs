@@ -54,6 +54,9 @@ public ref struct CallWriter
         value.CopyTo(_destination.Slice(Reserve(value.Length), value.Length));
     }
 
+    /// <summary>Writes bytes as they are, with no length (bytes another writer encoded).</summary>
+    internal void WriteRaw(ReadOnlySpan<byte> value) => value.CopyTo(_destination.Slice(Reserve(value.Length), value.Length));
+
     /// <summary>Writes a length-prefixed UTF-8 string (length −1 for null).</summary>
     public unsafe void WriteString(string? value)
     {
