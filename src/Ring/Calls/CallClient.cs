@@ -1,29 +1,646 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace RingIpc;
 
-/// <summary>STUB: the client side of calls; being implemented.</summary>
+/// <summary>
+/// A connection to a <see cref="CallServer"/> in another process (of either bitness): makes calls and waits for
+/// their replies. Thread-safe: many calls may be in flight at once, from many threads. A generated
+/// <c>{Name}Proxy</c> wraps one and implements the contract's interface.
+/// </summary>
+/// <remarks>
+/// <para>The client writes its calls into the server's request ring and reads the replies from a reply ring of its
+/// own (<see cref="CallFrames"/>), which it creates when it connects and deletes when it is disposed. A reply is
+/// decoded on the client's reader straight from the ring; the caller's continuation runs on the thread pool.</para>
+/// <para>Every call ends: with its result, the handler's exception (<see cref="RemoteCallException"/>), a
+/// <see cref="TimeoutException"/> at its deadline (<see cref="CallClientOptions.CallTimeout"/>), an
+/// <see cref="OperationCanceledException"/> when its token is cancelled (the server cancels the handler's token in
+/// both cases), or a <see cref="CallServerExitedException"/> when the server process exits or closes its endpoint —
+/// detected within <see cref="CallClientOptions.LivenessInterval"/> — after which every later call fails the same way.</para>
+/// </remarks>
 public sealed class CallClient : IDisposable
 {
-    private CallClient()
+    private readonly string _endpoint;
+    private readonly CallContract _contract;
+    private readonly CallClientOptions _options;
+    private readonly long _key;
+    private readonly SharedRing _replyRing;
+    private readonly RingConsumer _replies;
+    private readonly SharedRing _requestRing;
+    private readonly RingProducer _requests;
+    private readonly ProcessIdentity _server;
+    private readonly object _sendGate = new();
+    private readonly object _pendingGate = new();
+    private readonly Dictionary<long, PendingCall> _pending = new();
+    private readonly List<PendingCall> _swept = new();
+    private readonly ConcurrentQueue<long> _cancelsToSend = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Action<object?> _onCancelled;
+    private readonly RingMessageHandler _onReply;
+    private readonly int _maxArgs;
+    private Task _reader = Task.CompletedTask;
+    private Timer? _monitor;
+    private long _lastCallId;
+    private Exception? _failure;
+    private int _disposed;
+
+    private CallClient(string endpoint, CallContract contract, CallClientOptions options, long key, SharedRing replyRing, RingConsumer replies,
+        SharedRing requestRing, RingProducer requests, ProcessIdentity server)
     {
+        _endpoint = endpoint;
+        _contract = contract;
+        _options = options;
+        _key = key;
+        _replyRing = replyRing;
+        _replies = replies;
+        _requestRing = requestRing;
+        _requests = requests;
+        _server = server;
+        _maxArgs = CallFrameIo.MaxBody<CallFrame>(requests);
+        _onCancelled = OnCancelled;
+        _onReply = OnReply;
     }
 
-    /// <summary>Connects to the server at <paramref name="name"/>.</summary>
-    public static CallClient Connect(string name, CallContract contract, TimeSpan timeout) => throw new NotImplementedException();
+    /// <summary>The endpoint's name.</summary>
+    public string Endpoint => _endpoint;
 
-    /// <summary>Makes a call with a result.</summary>
+    /// <summary>The contract this client calls.</summary>
+    public CallContract Contract => _contract;
+
+    /// <summary>The server's process id.</summary>
+    public int ServerProcessId => _server.ProcessId;
+
+    /// <summary>The longest arguments a call may carry (the request ring's longest message less the call header).</summary>
+    public int MaxArgumentsLength => _maxArgs;
+
+    /// <summary>The longest result a reply may carry (this client's reply ring's longest message less the reply header).</summary>
+    public int MaxResultLength => CallFrameIo.MaxBody<ReplyFrame>(_replyRing.MaxMessageLength);
+
+    /// <summary>Connects to the server at <paramref name="name"/>, waiting up to <paramref name="timeout"/> for its
+    /// endpoint to appear (a server being started) and for it to accept.</summary>
+    /// <param name="name">The endpoint's name, as the server was started with.</param>
+    /// <param name="contract">The contract to call: a generated <c>{Name}Contract.Instance</c>.</param>
+    /// <param name="timeout">How long to wait in all.</param>
+    /// <param name="options">How to connect and call; defaults if null.</param>
+    /// <exception cref="ArgumentException">The name is invalid or too long.</exception>
+    /// <exception cref="TimeoutException">No server accepted in time.</exception>
+    /// <exception cref="CallContractMismatchException">The server serves another contract, or another version of it.</exception>
+    /// <exception cref="CallServerExitedException">The server closed its endpoint as the client connected.</exception>
+    public static CallClient Connect(string name, CallContract contract, TimeSpan timeout, CallClientOptions? options = null)
+    {
+        if (contract is null)
+        {
+            throw new ArgumentNullException(nameof(contract));
+        }
+
+        CallServer.ValidateEndpointName(name);
+        options = (options ?? new CallClientOptions()).Validated();
+        CallDeadline deadline = CallDeadline.After(timeout);
+        long key = NewKey();
+        string replyName = CallFrames.ReplyRingName(name, key);
+        var cleanup = new Stack<IDisposable>();
+        try
+        {
+            SharedRing replyRing = SharedRing.Create(replyName, new RingOptions { Kind = RingKind.Spsc, Capacity = options.ReplyCapacity, Access = options.Access });
+            cleanup.Push(new DeleteOnDispose(replyName));
+            cleanup.Push(replyRing);
+            RingConsumer replies = replyRing.CreateConsumer(options.WaitStrategy);
+            cleanup.Push(replies);
+            SharedRing requestRing = OpenEndpoint(name, deadline);
+            cleanup.Push(requestRing);
+            if (requestRing.Kind != RingKind.Mpsc)
+            {
+                throw new CallProtocolException($"Endpoint '{name}' is an {requestRing.Kind} ring, not a call server's MPSC request ring.");
+            }
+
+            RingProducer requests = requestRing.CreateProducer(options.WaitStrategy);
+            cleanup.Push(requests);
+            var connect = new ConnectFrame
+            {
+                ProtocolVersion = CallFrames.ProtocolVersion,
+                ClientPid = ProcessIdentity.Current.ProcessId,
+                ClientStartTime = ProcessIdentity.Current.StartTime,
+                ClientKey = key,
+                ContractFingerprint = contract.Fingerprint,
+            };
+            CallFrameIo.Send(requests, CallFrameKind.Connect, connect, CallWriter.SizeOfString(contract.Name), contract.Name, CallFrameIo.WriteName,
+                deadline.Remaining, CancellationToken.None);
+            ProcessIdentity server = AwaitAcceptance(name, contract, replies, deadline);
+            var client = new CallClient(name, contract, options, key, replyRing, replies, requestRing, requests, server);
+            client.Start();
+            return client;
+        }
+        catch
+        {
+            while (cleanup.Count > 0)
+            {
+                cleanup.Pop().Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Calls method <paramref name="methodId"/> with arguments <paramref name="args"/> (encoded by
+    /// <paramref name="writeArgs"/> into exactly <paramref name="argsLength"/> bytes) and decodes its result with
+    /// <paramref name="readResult"/>. Generated proxies call this; it allocates nothing per call.</summary>
+    /// <exception cref="ArgumentException">The arguments are longer than the endpoint takes (<see cref="MaxArgumentsLength"/>): nothing is sent.</exception>
+    /// <exception cref="CallServerExitedException">The server is gone.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     public ValueTask<TResult> CallAsync<TArgs, TResult>(int methodId, int argsLength, in TArgs args, CallArgsWriter<TArgs> writeArgs,
-        CallResultReader<TResult> readResult, CancellationToken cancellationToken) => throw new NotImplementedException();
+        CallResultReader<TResult> readResult, CancellationToken cancellationToken)
+    {
+        PendingCall<TResult> pending = Begin(methodId, argsLength, args, writeArgs, readResult, cancellationToken);
+        return new ValueTask<TResult>(pending, pending.Version);
+    }
 
-    /// <summary>Makes a call without a result.</summary>
+    /// <summary>Calls method <paramref name="methodId"/>, which has no result (see the other overload).</summary>
+    /// <exception cref="ArgumentException">The arguments are longer than the endpoint takes: nothing is sent.</exception>
+    /// <exception cref="CallServerExitedException">The server is gone.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     public ValueTask CallAsync<TArgs>(int methodId, int argsLength, in TArgs args, CallArgsWriter<TArgs> writeArgs,
-        CancellationToken cancellationToken) => throw new NotImplementedException();
+        CancellationToken cancellationToken)
+    {
+        PendingCall<byte> pending = Begin(methodId, argsLength, args, writeArgs, ReadNothing, cancellationToken);
+        return new ValueTask(pending, pending.Version);
+    }
 
-    /// <summary>Disconnects.</summary>
+    /// <summary>Disconnects: every pending call fails with <see cref="ObjectDisposedException"/> (the server
+    /// cancels their handlers), and the reply ring is deleted.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Fail(new ObjectDisposedException(nameof(CallClient), $"The client of endpoint '{_endpoint}' was disposed; the call did not complete."));
+        _monitor?.Dispose();
+        lock (_sendGate)
+        {
+            try
+            {
+                CallFrameIo.TrySend(_requests, CallFrameKind.Disconnect, new CancelFrame { ClientKey = _key });
+            }
+            catch (Exception exception) when (exception is ObjectDisposedException or RingFormatException)
+            {
+                // The endpoint is gone or broken: nobody to tell.
+            }
+
+            _requests.Dispose();
+        }
+
+        try
+        {
+            _reader.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // Its failure was already reported to the calls.
+        }
+
+        _requestRing.Dispose();
+        _replies.Dispose();
+        _replyRing.Dispose();
+        SharedRing.Delete(_replyRing.Name);
+    }
+
+    private PendingCall<TResult> Begin<TArgs, TResult>(int methodId, int argsLength, in TArgs args, CallArgsWriter<TArgs> writeArgs,
+        CallResultReader<TResult> readResult, CancellationToken cancellationToken)
+    {
+        if (writeArgs is null || readResult is null)
+        {
+            throw new ArgumentNullException(writeArgs is null ? nameof(writeArgs) : nameof(readResult));
+        }
+
+        if (argsLength < 0 || argsLength > _maxArgs)
+        {
+            throw new ArgumentException(
+                $"A call's arguments are {argsLength} bytes; endpoint '{_endpoint}' takes at most {_maxArgs} (its request ring's longest message less the {CallWriter.SizeOf<CallFrame>()}-byte call header: raise CallServerOptions.RequestCapacity, or send the data in parts).",
+                nameof(argsLength));
+        }
+
+        ThrowIfFailed();
+        cancellationToken.ThrowIfCancellationRequested();
+        long callId = Interlocked.Increment(ref _lastCallId);
+        PendingCall<TResult> pending = PendingCall<TResult>.Rent(callId, methodId, CallDeadline.After(_options.CallTimeout), readResult, cancellationToken);
+
+        // Registered before the call is visible to the reader, the monitor or Fail, so whichever ends it disposes
+        // the registration (see PendingCall): a callback can never reach a pooled instance.
+        pending.RegisterCancellation(_onCancelled);
+        lock (_pendingGate)
+        {
+            _pending.Add(callId, pending);
+        }
+
+        if (!pending.IsInFlight(callId))
+        {
+            Forget(callId); // cancelled as it registered, before it was in the table
+            return pending;
+        }
+
+        var header = new CallFrame
+        {
+            ClientKey = _key,
+            CallId = callId,
+            MethodId = methodId,
+            DeadlineMs = _options.CallTimeout == Timeout.InfiniteTimeSpan ? -1 : (int)_options.CallTimeout.TotalMilliseconds,
+        };
+        try
+        {
+            lock (_sendGate)
+            {
+                ThrowIfFailed();
+                if (!pending.IsInFlight(callId))
+                {
+                    return pending; // cancelled meanwhile: not worth sending
+                }
+
+                CallFrameIo.Send(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs, _options.SendTimeout, _stop.Token);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Nothing was sent: the call ends here with the reason (a server that died while we waited for room
+            // is reported as such, not as the cancellation of our wait).
+            End(pending, callId, _failure ?? (exception is OperationCanceledException ? new ObjectDisposedException(nameof(CallClient)) : exception));
+        }
+
+        return pending;
+    }
+
+    private static readonly CallResultReader<byte> ReadNothing = static (ref CallReader reader) =>
+    {
+        reader.End();
+        return 0;
+    };
+
+    private void Start()
+    {
+        _reader = Task.Run(ReadRepliesAsync);
+        TimeSpan period = _options.CallTimeout == Timeout.InfiniteTimeSpan || _options.LivenessInterval < TimeSpan.FromMilliseconds(50)
+            ? _options.LivenessInterval
+            : TimeSpan.FromMilliseconds(50);
+        _monitor = new Timer(static state => ((CallClient)state!).Monitor(), this, period, period);
+    }
+
+    private async Task ReadRepliesAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await _replies.ReadAsync(_onReply, 64, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Failed or disposed: the calls were told.
+        }
+        catch (ObjectDisposedException) when (_stop.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+        catch (Exception exception)
+        {
+            // The reply ring is corrupt (RingFormatException): no reply can be trusted any more.
+            Fail(new CallProtocolException($"The reply ring of endpoint '{_endpoint}' failed: {exception.Message}", exception));
+        }
+    }
+
+    /// <summary>One reply frame, on the reader (its payload is valid only here).</summary>
+    private void OnReply(int messageType, ReadOnlySpan<byte> payload)
+    {
+        switch ((CallFrameKind)messageType)
+        {
+            case CallFrameKind.Reply:
+                ReplyFrame reply;
+                ReadOnlySpan<byte> body;
+                try
+                {
+                    reply = CallFrameIo.Read<ReplyFrame>(payload, CallFrameKind.Reply, out body);
+                }
+                catch (CallProtocolException exception)
+                {
+                    Fail(exception); // a reply we cannot attribute: the connection is broken
+                    return;
+                }
+
+                PendingCall? pending;
+                lock (_pendingGate)
+                {
+                    _pending.TryGetValue(reply.CallId, out pending);
+                }
+
+                if (pending is null || !pending.TryEnd(reply.CallId))
+                {
+                    return; // a call that already ended (cancelled, timed out): its late reply is dropped
+                }
+
+                Forget(reply.CallId);
+                if (reply.Status == (int)CallStatus.Ok)
+                {
+                    pending.SetResult(body);
+                }
+                else
+                {
+                    pending.SetException(ReplyFailure(pending, (CallStatus)reply.Status, body));
+                }
+
+                break;
+            case CallFrameKind.Closed:
+                Fail(new CallServerExitedException(_endpoint, _server.ProcessId, "closed its endpoint"));
+                break;
+            default:
+                break; // not a reply frame: dropped
+        }
+    }
+
+    private Exception ReplyFailure(PendingCall pending, CallStatus status, ReadOnlySpan<byte> body)
+    {
+        if (status == CallStatus.Cancelled)
+        {
+            // The server's copy of the deadline passed first, or the server cancelled the call as it stopped.
+            return pending.Deadline.PassesWithin(TimeSpan.FromMilliseconds(50))
+                ? TimedOut(pending)
+                : new OperationCanceledException($"Endpoint '{_endpoint}' cancelled the call of method {pending.MethodId}.");
+        }
+
+        if (status is not (CallStatus.Fault or CallStatus.Invalid))
+        {
+            return new CallProtocolException($"A reply from endpoint '{_endpoint}' has status {(int)status}, which is not one of the protocol's.");
+        }
+
+        string type;
+        string message;
+        try
+        {
+            var reader = new CallReader(body);
+            type = reader.ReadString("The fault's type") ?? "?";
+            message = reader.ReadString("The fault's message") ?? string.Empty;
+            reader.End();
+        }
+        catch (CallProtocolException exception)
+        {
+            return exception;
+        }
+
+        return status == CallStatus.Fault
+            ? new RemoteCallException(type, message)
+            : new CallProtocolException($"Endpoint '{_endpoint}' refused the call of method {pending.MethodId} as invalid: {message}");
+    }
+
+    /// <summary>The caller's token was cancelled (on the cancelling thread).</summary>
+    private void OnCancelled(object? state)
+    {
+        var pending = (PendingCall)state!;
+        long callId = pending.CallId;
+        if (callId != 0 && End(pending, callId, new OperationCanceledException(
+                $"The call of method {pending.MethodId} to endpoint '{_endpoint}' was cancelled; the server was told.", null, pending.CancellationToken)))
+        {
+            TellServerToCancel(callId);
+        }
+    }
+
+    /// <summary>Checks deadlines and the server's liveness, and sends the cancels that found the request ring busy (on a timer).</summary>
+    private void Monitor()
+    {
+        if (Volatile.Read(ref _failure) is not null)
+        {
+            return;
+        }
+
+        if (!ProcessLiveness.IsAlive(_server))
+        {
+            Fail(new CallServerExitedException(_endpoint, _server.ProcessId, "exited"));
+            return;
+        }
+
+        lock (_pendingGate)
+        {
+            foreach (PendingCall pending in _pending.Values)
+            {
+                if (pending.Deadline.HasPassed)
+                {
+                    _swept.Add(pending);
+                }
+            }
+        }
+
+        foreach (PendingCall pending in _swept)
+        {
+            long callId = pending.CallId;
+            if (callId != 0 && End(pending, callId, TimedOut(pending)))
+            {
+                TellServerToCancel(callId);
+            }
+        }
+
+        _swept.Clear();
+        SendQueuedCancels(wait: true);
+    }
+
+    private TimeoutException TimedOut(PendingCall pending) =>
+        new($"The call of method {pending.MethodId} to endpoint '{_endpoint}' did not complete within its {_options.CallTimeout.TotalMilliseconds:0} ms timeout; the server was told to cancel it.");
+
+    private void TellServerToCancel(long callId)
+    {
+        _cancelsToSend.Enqueue(callId);
+        SendQueuedCancels(wait: false);
+    }
+
+    /// <summary>Sends queued cancels while the request ring has room. A caller cancelling never waits for a sender
+    /// blocked on a full ring: it leaves the cancel to the monitor.</summary>
+    private void SendQueuedCancels(bool wait)
+    {
+        bool locked = false;
+        try
+        {
+            if (wait)
+            {
+                System.Threading.Monitor.Enter(_sendGate, ref locked);
+            }
+            else
+            {
+                System.Threading.Monitor.TryEnter(_sendGate, ref locked);
+            }
+
+            if (!locked || Volatile.Read(ref _failure) is not null)
+            {
+                return;
+            }
+
+            while (_cancelsToSend.TryPeek(out long callId) &&
+                   CallFrameIo.TrySend(_requests, CallFrameKind.Cancel, new CancelFrame { ClientKey = _key, CallId = callId }))
+            {
+                _cancelsToSend.TryDequeue(out _);
+            }
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or RingFormatException)
+        {
+            // The endpoint is gone or broken: the monitor will report it.
+        }
+        finally
+        {
+            if (locked)
+            {
+                System.Threading.Monitor.Exit(_sendGate);
+            }
+        }
+    }
+
+    /// <summary>Ends a call with an exception, if nothing else ended it first.</summary>
+    private bool End(PendingCall pending, long callId, Exception exception)
+    {
+        if (!pending.TryEnd(callId))
+        {
+            return false;
+        }
+
+        Forget(callId);
+        pending.SetException(exception);
+        return true;
+    }
+
+    private void Forget(long callId)
+    {
+        lock (_pendingGate)
+        {
+            _pending.Remove(callId);
+        }
+    }
+
+    /// <summary>Fails every pending and later call with <paramref name="failure"/> (the first failure wins) and stops the reader.</summary>
+    private void Fail(Exception failure)
+    {
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is not null)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+
+        PendingCall[] pending;
+        lock (_pendingGate)
+        {
+            pending = new PendingCall[_pending.Count];
+            _pending.Values.CopyTo(pending, 0);
+        }
+
+        foreach (PendingCall call in pending)
+        {
+            long callId = call.CallId;
+            if (callId != 0)
+            {
+                End(call, callId, failure);
+            }
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        Exception? failure = Volatile.Read(ref _failure);
+        if (failure is null)
+        {
+            return;
+        }
+
+        throw failure switch
+        {
+            CallServerExitedException exited => new CallServerExitedException(_endpoint, exited.ProcessId, exited.How),
+            ObjectDisposedException => new ObjectDisposedException(nameof(CallClient), $"The client of endpoint '{_endpoint}' was disposed."),
+            _ => new CallProtocolException($"The connection to endpoint '{_endpoint}' failed earlier: {failure.Message}", failure),
+        };
+    }
+
+    private static long NewKey()
+    {
+        var bytes = new byte[8];
+        using (var random = RandomNumberGenerator.Create())
+        {
+            long key;
+            do
+            {
+                random.GetBytes(bytes);
+                key = BitConverter.ToInt64(bytes, 0);
+            }
+            while (key == 0);
+            return key;
+        }
+    }
+
+    /// <summary>Opens the endpoint's request ring, waiting for a server that is starting.</summary>
+    private static SharedRing OpenEndpoint(string name, CallDeadline deadline)
+    {
+        while (true)
+        {
+            try
+            {
+                return SharedRing.Open(name);
+            }
+            catch (System.IO.FileNotFoundException) when (!deadline.HasPassed)
+            {
+                Thread.Sleep(10);
+            }
+            catch (System.IO.FileNotFoundException exception)
+            {
+                throw new TimeoutException($"No call server at endpoint '{name}': its request ring did not appear within {deadline.Timeout.TotalMilliseconds:0} ms.", exception);
+            }
+        }
+    }
+
+    /// <summary>Waits for the server's answer to the connect frame.</summary>
+    private static ProcessIdentity AwaitAcceptance(string name, CallContract contract, RingConsumer replies, CallDeadline deadline)
+    {
+        CallFrameKind kind = 0;
+        AcceptFrame accept = default;
+        string? serverContract = null;
+        RingMessageHandler onFrame = (type, payload) =>
+        {
+            if ((CallFrameKind)type is CallFrameKind.Accepted or CallFrameKind.Refused or CallFrameKind.Closed)
+            {
+                accept = CallFrameIo.Read<AcceptFrame>(payload, (CallFrameKind)type, out ReadOnlySpan<byte> body);
+                var reader = new CallReader(body);
+                serverContract = reader.ReadString("The server's contract name");
+                reader.End();
+                kind = (CallFrameKind)type;
+            }
+        };
+        while (kind == 0)
+        {
+            if (replies.Read(onFrame, 1, deadline.Remaining) == 0 && deadline.HasPassed)
+            {
+                throw new TimeoutException(
+                    $"Endpoint '{name}' exists but no server answered within {deadline.Timeout.TotalMilliseconds:0} ms (a server that exited without deleting it, or one too busy to read).");
+            }
+        }
+
+        if (accept.ProtocolVersion != CallFrames.ProtocolVersion || accept.ServerPid <= 0)
+        {
+            throw new CallProtocolException(
+                $"Endpoint '{name}' answered with protocol version {accept.ProtocolVersion} and process id {accept.ServerPid}; this client speaks version {CallFrames.ProtocolVersion}.");
+        }
+
+        if (kind == CallFrameKind.Closed)
+        {
+            throw new CallServerExitedException(name, accept.ServerPid, "closed its endpoint");
+        }
+
+        if (kind == CallFrameKind.Refused || accept.ContractFingerprint != contract.Fingerprint || serverContract != contract.Name)
+        {
+            throw new CallContractMismatchException(name, contract, serverContract ?? "?", accept.ContractFingerprint);
+        }
+
+        return new ProcessIdentity(accept.ServerPid, accept.ServerStartTime);
+    }
+
+    /// <summary>Deletes the reply ring when a failed connect unwinds.</summary>
+    private sealed class DeleteOnDispose(string name) : IDisposable
+    {
+        public void Dispose() => SharedRing.Delete(name);
     }
 }

@@ -10,8 +10,12 @@ public sealed class CallServerExitedException : Exception
         : base($"Server process {processId} of endpoint '{endpoint}' {how}; the call did not complete.")
     {
         ProcessId = processId;
+        How = how;
     }
 
     /// <summary>The server's process id.</summary>
     public int ProcessId { get; }
+
+    /// <summary>What happened ("exited", "closed its endpoint"), to say it again for a later call.</summary>
+    internal string How { get; }
 }
