@@ -36,6 +36,9 @@ public sealed class CallServer : IDisposable
     private readonly Task _reader;
     private readonly Task[] _workers;
     private readonly Timer _liveness;
+    private readonly ProcessIdentity? _launcher;
+    private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _stopReason;
     private int _disposed;
 
     private CallServer(string name, ICallDispatcher dispatcher, CallServerOptions options, SharedRing requestRing)
@@ -45,6 +48,7 @@ public sealed class CallServer : IDisposable
         _options = options;
         _requestRing = requestRing;
         _requests = requestRing.CreateConsumer(options.WaitStrategy);
+        _launcher = options.StopWithLauncher ? CallHost.LauncherOf(Environment.GetEnvironmentVariable(CallHost.LauncherVariable)) : null;
         _onFrame = OnFrame;
         _reader = Task.Run(ReadAsync);
         _workers = new Task[options.MaxConcurrentCalls];
@@ -61,6 +65,14 @@ public sealed class CallServer : IDisposable
 
     /// <summary>How many clients are connected.</summary>
     public int ClientCount => _connections.Count;
+
+    /// <summary>Completes when the server has stopped: disposed, its launcher exited (a host started by
+    /// <see cref="CallHost.Launch"/> tied to its launcher), or its request ring failed. A host program's
+    /// <c>Main</c> waits on it.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Why the server stopped (null while it serves).</summary>
+    public string? StopReason => Volatile.Read(ref _stopReason);
 
     /// <summary>Starts serving <paramref name="dispatcher"/> at <paramref name="name"/>. A stale endpoint of a dead
     /// server by that name is replaced.</summary>
@@ -101,11 +113,18 @@ public sealed class CallServer : IDisposable
     /// calls fail with <see cref="CallServerExitedException"/>), and the endpoint is deleted.</summary>
     public void Dispose()
     {
+        Stop("disposed");
+    }
+
+    /// <summary>Stops with <paramref name="reason"/> (the first reason stays).</summary>
+    private void Stop(string reason)
+    {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
+        Volatile.Write(ref _stopReason, reason);
         _stop.Cancel();
         _liveness.Dispose();
         try
@@ -135,6 +154,7 @@ public sealed class CallServer : IDisposable
         _requests.Dispose();
         _requestRing.Dispose();
         SharedRing.Delete(_name);
+        _completion.TrySetResult(true);
     }
 
     internal static void ValidateEndpointName(string name)
@@ -165,7 +185,15 @@ public sealed class CallServer : IDisposable
         {
             // Disposed.
         }
+        catch (Exception exception)
+        {
+            // The request ring is corrupt (RingFormatException): nothing it holds can be trusted any more.
+            StopLater($"its request ring failed: {exception.Message}");
+        }
     }
+
+    /// <summary>Stops from a thread that <see cref="Stop"/> waits for (the reader, the liveness timer).</summary>
+    private void StopLater(string reason) => Task.Run(() => Stop(reason));
 
     /// <summary>One request frame, on the reader (its payload is valid only here).</summary>
     private void OnFrame(int messageType, ReadOnlySpan<byte> payload)
@@ -375,9 +403,15 @@ public sealed class CallServer : IDisposable
 
     private static readonly CallArgsWriter<(string Type, string Message)> WriteNoFault = static (ref CallWriter writer, in (string Type, string Message) fault) => { };
 
-    /// <summary>Closes the connections of clients whose process is gone.</summary>
+    /// <summary>Closes the connections of clients whose process is gone; stops when the launcher is.</summary>
     private void CheckClients()
     {
+        if (_launcher is { } launcher && !ProcessLiveness.IsAlive(launcher))
+        {
+            StopLater($"its launcher, process {launcher.ProcessId}, exited");
+            return;
+        }
+
         foreach (ServerConnection connection in _connections.Values)
         {
             if (connection.IsClosed || !ProcessLiveness.IsAlive(connection.Client))

@@ -28,6 +28,11 @@ public sealed class CallServerOptions
     /// disconnected. Default 10 s.</summary>
     public TimeSpan ReplyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether a server in a host process that <see cref="CallHost.Launch"/> started tied to its launcher
+    /// stops when the launcher exits (its <see cref="CallServer.Completion"/> then completes, and the host's
+    /// <c>Main</c> returns). Default true; without such a launcher it has no effect.</summary>
+    public bool StopWithLauncher { get; set; } = true;
+
     internal CallServerOptions Validated()
     {
         if (MaxConcurrentCalls < 1)
