@@ -46,6 +46,7 @@ public sealed class CallClient : IDisposable
     private Timer? _monitor;
     private long _lastCallId;
     private Exception? _failure;
+    private int _monitoring;
     private int _disposed;
 
     private CallClient(string endpoint, CallContract contract, CallClientOptions options, long key, SharedRing replyRing, RingConsumer replies,
@@ -408,6 +409,24 @@ public sealed class CallClient : IDisposable
 
     /// <summary>Checks deadlines and the server's liveness, and sends the cancels that found the request ring busy (on a timer).</summary>
     private void Monitor()
+    {
+        // Timer callbacks may overlap when one runs long: one at a time (the sweep list is not shared).
+        if (Interlocked.Exchange(ref _monitoring, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            MonitorOnce();
+        }
+        finally
+        {
+            Volatile.Write(ref _monitoring, 0);
+        }
+    }
+
+    private void MonitorOnce()
     {
         if (Volatile.Read(ref _failure) is not null)
         {
