@@ -8,7 +8,7 @@ namespace RingIpc.Bench;
 
 /// <summary>
 /// The charts of a run, written with ScottPlot as SVG and PNG beside the CSV: throughput by payload size (log axes,
-/// medians over the repetitions) and round-trip latency percentiles (log axis). Text is drawn with the DejaVu Sans that
+/// medians over the repetitions), round-trip latency percentiles and RPC round-trip percentiles (log axes). Text is drawn with the DejaVu Sans that
 /// ships with the bench (bench/Fonts): a fresh machine has no system fonts, and Skia would then draw no text.
 /// </summary>
 internal static class Charts
@@ -16,7 +16,7 @@ internal static class Charts
     private const string FontName = "DejaVu Sans";
     private const int Width = 1000;
     private const int Height = 620;
-    private static readonly (string Label, double Quantile)[] Percentiles = { ("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999) };
+    private static readonly (string Label, double Quantile)[] PercentileTicks = { ("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999) };
 
     /// <summary>Writes <c>throughput.svg/.png</c> and returns their paths.</summary>
     public static IReadOnlyList<string> Throughput(IReadOnlyList<ThroughputSample> samples, string directory)
@@ -38,22 +38,35 @@ internal static class Charts
     }
 
     /// <summary>Writes <c>latency.svg/.png</c> (one line per round-trip row across p50 .. p99.9) and returns their paths.</summary>
-    public static IReadOnlyList<string> Latency(IReadOnlyList<(string Label, double[] SortedMicroseconds)> rows, string directory)
+    public static IReadOnlyList<string> Latency(IReadOnlyList<(string Label, double[] SortedMicroseconds)> rows, string directory) =>
+        Percentiles("Round-trip latency percentiles", rows.Select(row => (row.Label, (Func<double, double>)(q => LatencyTable.Percentile(row.SortedMicroseconds, q)))),
+            directory, "latency");
+
+    /// <summary>Writes <c>rpc.svg/.png</c> (one line per RPC row and pattern across p50 .. p99.9, each the median over the
+    /// repetitions, as in the table) and returns their paths.</summary>
+    public static IReadOnlyList<string> Rpc(IReadOnlyList<RpcSample> samples, string directory) =>
+        Percentiles("RPC round trip (24 B struct request and reply), median of repetitions",
+            samples.GroupBy(sample => (sample.Row, sample.Pattern)).Select(runs => (
+                $"{runs.Key.Row.Label}, {(runs.Key.Pattern == "rpc" ? "back to back" : "1 ms pause")}",
+                (Func<double, double>)(q => RpcLatency.MedianPercentile(runs, q)))),
+            directory, "rpc");
+
+    private static IReadOnlyList<string> Percentiles(string title, IEnumerable<(string Label, Func<double, double> Percentile)> rows, string directory, string stem)
     {
-        Plot plot = NewPlot("Round-trip latency percentiles", "percentile", "round trip (µs)");
-        double[] xs = Enumerable.Range(0, Percentiles.Length).Select(i => (double)i).ToArray();
-        foreach ((string label, double[] times) in rows)
+        Plot plot = NewPlot(title, "percentile", "round trip (µs)");
+        double[] xs = Enumerable.Range(0, PercentileTicks.Length).Select(i => (double)i).ToArray();
+        foreach ((string label, Func<double, double> percentile) in rows)
         {
-            double[] ys = Percentiles.Select(p => Math.Log10(Math.Max(LatencyTable.Percentile(times, p.Quantile), 1e-3))).ToArray();
+            double[] ys = PercentileTicks.Select(p => Math.Log10(Math.Max(percentile(p.Quantile), 1e-3))).ToArray();
             var line = plot.Add.Scatter(xs, ys);
             line.LegendText = label;
             line.LineWidth = 2;
             line.MarkerSize = 7;
         }
 
-        plot.Axes.Bottom.SetTicks(xs, Percentiles.Select(p => p.Label).ToArray());
+        plot.Axes.Bottom.SetTicks(xs, PercentileTicks.Select(p => p.Label).ToArray());
         LogAxis(plot.Axes.Left);
-        return Save(plot, directory, "latency");
+        return Save(plot, directory, stem);
     }
 
     private static Plot NewPlot(string title, string xLabel, string yLabel)

@@ -10,6 +10,13 @@ internal static class ChildProcess
 {
     public static Process Start(bool redirectInput, params string[] arguments)
     {
+        ProcessStartInfo info = StartInfo(redirectInput, arguments);
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+    }
+
+    /// <summary>How <see cref="Start"/> starts the child (for a starter of its own, such as <see cref="CallHost.Launch"/>).</summary>
+    public static ProcessStartInfo StartInfo(bool redirectInput, params string[] arguments)
+    {
         string host = Environment.ProcessPath ?? "dotnet";
         var info = new ProcessStartInfo(host)
         {
@@ -29,7 +36,7 @@ internal static class ChildProcess
             info.ArgumentList.Add(argument);
         }
 
-        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {host}");
+        return info;
     }
 
     /// <summary>Waits for the child's single result line: "&lt;messages&gt; &lt;seconds&gt;".</summary>

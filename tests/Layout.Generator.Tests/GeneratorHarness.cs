@@ -36,9 +36,12 @@ internal static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver Driver() =>
+    public static GeneratorDriver Driver() => Driver(new LayoutGenerator());
+
+    /// <summary>A driver of <paramref name="generators"/> that tracks the incremental steps.</summary>
+    public static GeneratorDriver Driver(params IIncrementalGenerator[] generators) =>
         CSharpGeneratorDriver.Create(
-            [new LayoutGenerator().AsSourceGenerator()],
+            [.. generators.Select(g => g.AsSourceGenerator())],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -47,9 +50,13 @@ internal static class GeneratorHarness
         Run(Compilation(sources));
 
     /// <summary>Runs the generator over <paramref name="compilation"/>.</summary>
-    public static (Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, GeneratorDriverRunResult Result) Run(Compilation compilation)
+    public static (Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, GeneratorDriverRunResult Result) Run(Compilation compilation) =>
+        Run(compilation, Driver());
+
+    /// <summary>Runs <paramref name="driver"/>'s generators over <paramref name="compilation"/>.</summary>
+    public static (Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, GeneratorDriverRunResult Result) Run(Compilation compilation, GeneratorDriver driver)
     {
-        GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         return (output, diagnostics, driver.GetRunResult());
     }
 
@@ -60,20 +67,28 @@ internal static class GeneratorHarness
     public static Compilation CompileClean(params string[] sources)
     {
         (Compilation output, ImmutableArray<Diagnostic> generatorDiagnostics, _) = Run(sources);
+        return AssertClean(output, generatorDiagnostics, sources.Length);
+    }
+
+    /// <summary>Asserts that a run reported nothing and that its output (<paramref name="sources"/> test sources, then the generated ones) compiles cleanly.</summary>
+    public static Compilation AssertClean(Compilation output, ImmutableArray<Diagnostic> generatorDiagnostics, int sources)
+    {
         Assert.Empty(generatorDiagnostics);
         Diagnostic[] problems = output.GetDiagnostics()
             .Where(d => d.Severity >= DiagnosticSeverity.Warning)
             .Where(d => !(d.Id == "CS1591" && d.Location.SourceTree?.FilePath.StartsWith("Source", StringComparison.Ordinal) == true))
             .ToArray();
         Assert.True(problems.Length == 0, "The generated code does not compile cleanly:\n" + string.Join("\n", problems.Select(d => d.ToString())) +
-            "\n\n" + string.Join("\n\n", output.SyntaxTrees.Skip(sources.Length).Select(t => t.ToString())));
+            "\n\n" + string.Join("\n\n", output.SyntaxTrees.Skip(sources).Select(t => t.ToString())));
         return output;
     }
 
     /// <summary>Generates, compiles and loads the assembly into a collectible context.</summary>
-    public static Assembly Load(params string[] sources)
+    public static Assembly Load(params string[] sources) => Load(CompileClean(sources));
+
+    /// <summary>Emits <paramref name="output"/> and loads it into a collectible context.</summary>
+    public static Assembly Load(Compilation output)
     {
-        Compilation output = CompileClean(sources);
         using var stream = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult result = output.Emit(stream);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -28,7 +29,14 @@ internal sealed class PeerProcess : IDisposable
     /// <summary>Starts the 64-bit .NET 10 peer armed to stop at a crash point: <paramref name="crashAt"/> is the value of
     /// <c>RINGIPC_TEST_CRASH_AT</c> (<c>point[:n]</c>, see src/Ring/Rings/CrashPoints.cs), or null for an unarmed peer.</summary>
     public static PeerProcess StartArmed(string? crashAt, params string[] arguments) =>
-        Start(DotnetHost, Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll"), arguments, crashAt);
+        Start(DotnetHost, Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll"), arguments,
+            crashAt is null ? null : new Dictionary<string, string> { ["RINGIPC_TEST_CRASH_AT"] = crashAt });
+
+    /// <summary>Starts the 64-bit (<paramref name="bits"/> 64) or the 32-bit (32) peer with extra environment variables.</summary>
+    public static PeerProcess StartWith(int bits, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        bits == 32
+            ? Start(Metadata("Mono32"), Peer32Path(), arguments, environment)
+            : Start(DotnetHost, Path.Combine(AppContext.BaseDirectory, "RingIpc.Peer.dll"), arguments, environment);
 
     /// <summary>Starts a .NET 10 program that the test project references (its assembly lies beside the tests).</summary>
     public static PeerProcess StartProgram(string assemblyFileName, params string[] arguments) =>
@@ -37,13 +45,17 @@ internal sealed class PeerProcess : IDisposable
     private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     /// <summary>Starts the net472 peer in a real 32-bit Mono process (installed by eng/install-test-deps.sh).</summary>
-    public static PeerProcess Start32(params string[] arguments)
+    public static PeerProcess Start32(params string[] arguments) => Start(Metadata("Mono32"), Peer32Path(), arguments);
+
+    /// <summary>Where the 32-bit Mono launcher and the net472 peer are (for tests that start them themselves).</summary>
+    internal static (string Mono32, string Peer32) Paths32 => (Metadata("Mono32"), Peer32Path());
+
+    /// <summary>The net472 peer, checking that the 32-bit Mono that runs it is installed.</summary>
+    private static string Peer32Path()
     {
-        string mono32 = Metadata("Mono32");
-        string peer = Metadata("Peer32");
         Assert.True(Directory.Exists("/opt/ringipc/mono32") || Environment.GetEnvironmentVariable("RINGIPC_MONO32_DIR") is not null,
             "The 32-bit Mono runtime is missing: run eng/install-test-deps.sh (eng/test.sh does).");
-        return Start(mono32, peer, arguments);
+        return Metadata("Peer32");
     }
 
     /// <summary>Whether the 32-bit Mono runs under qemu-i386 (a kernel that cannot execute i386 programs:
@@ -59,7 +71,7 @@ internal sealed class PeerProcess : IDisposable
         }
     }
 
-    private static PeerProcess Start(string host, string peer, string[] arguments, string? crashAt = null)
+    private static PeerProcess Start(string host, string peer, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         Assert.True(File.Exists(peer), $"peer executable missing: {peer}");
         var info = new ProcessStartInfo(host)
@@ -74,9 +86,9 @@ internal sealed class PeerProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
-        if (crashAt is not null)
+        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
         {
-            info.Environment["RINGIPC_TEST_CRASH_AT"] = crashAt;
+            info.Environment[variable.Key] = variable.Value;
         }
 
         var process = new Process { StartInfo = info };

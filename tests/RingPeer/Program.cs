@@ -30,6 +30,10 @@ namespace RingIpc.Peer;
 /// soak-produce     ring producer-id seconds                     bursts and pauses for a while; prints its counts and counters (SoakPeer)
 /// soak-consume     ring producers min-seconds                   reads until the producers are gone; verifies; counts and counters
 /// crash-consume    ring batch|try seconds                       prints "handed p n" per message, "released" (CrashPeer)
+/// scanner-host     endpoint seconds                             serves the native scanner (libscanner.so on LD_LIBRARY_PATH); "serving"
+/// scanner-client   endpoint library-pointer-size                runs the end-to-end call script against a host; "script passed"
+/// scanner-holding-client endpoint                               starts a long call, prints "holding", waits to be killed
+/// scanner-launcher endpoint library-folder                      launches a tied scanner-host (CallHost), prints "launched pid", waits to be killed
 /// </code>
 /// </summary>
 public static class Program
@@ -82,6 +86,10 @@ public static class Program
                 "soak-produce" => SoakPeer.Produce(args[1], Int(args[2]), Int(args[3])),
                 "soak-consume" => SoakPeer.Consume(args[1], Int(args[2]), Int(args[3])),
                 "crash-consume" => CrashPeer.Consume(args[1], args[2], Int(args[3])),
+                "scanner-host" => Calls.CallPeer.Host(args[1], Int(args[2])),
+                "scanner-client" => Calls.CallPeer.Client(args[1], Int(args[2])),
+                "scanner-holding-client" => Calls.CallPeer.HoldingClient(args[1]),
+                "scanner-launcher" => Calls.CallPeer.Launcher(args[1], args[2]),
                 _ => Fail($"unknown mode '{mode}'"),
             };
         }

@@ -19,8 +19,14 @@ internal readonly struct ProcessIdentity : IEquatable<ProcessIdentity>
         StartTime = startTime;
     }
 
-    /// <summary>This process, read once.</summary>
-    public static ProcessIdentity Current { get; } = new(CurrentProcess.Id, StartTimeOf(CurrentProcess.Id));
+    /// <summary>This process, read once. On Linux its start time comes from its main thread's
+    /// <c>/proc/&lt;pid&gt;/task/&lt;pid&gt;/stat</c> (the same field, the same value): qemu-user, which runs the 32-bit Mono
+    /// on kernels without ia32 emulation, answers a process's reads of its own <c>/proc/&lt;pid&gt;/stat</c> with a
+    /// made-up text whose start time differs from what every other process reads, so its peers would take it for
+    /// a pid reused by another process and judge it dead. Other processes are read from <c>/proc/&lt;pid&gt;/stat</c>:
+    /// a main thread that exited before its process would show a zombie state there.</summary>
+    public static ProcessIdentity Current { get; } = new(CurrentProcess.Id,
+        ProcStat.TryRead($"/proc/{CurrentProcess.Id}/task/{CurrentProcess.Id}/stat", out ProcStat own) ? own.StartTime : StartTimeOf(CurrentProcess.Id));
 
     public int ProcessId { get; }
 
@@ -73,7 +79,14 @@ internal readonly struct ProcStat
     public static bool TryRead(int processId, out ProcStat stat)
     {
         stat = default;
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || processId <= 0)
+        return processId > 0 && TryRead($"/proc/{processId}/stat", out stat);
+    }
+
+    /// <summary>Reads a file in the format of <c>/proc/&lt;pid&gt;/stat</c> (Linux only).</summary>
+    public static bool TryRead(string path, out ProcStat stat)
+    {
+        stat = default;
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
         {
             return false;
         }
@@ -81,7 +94,7 @@ internal readonly struct ProcStat
         string text;
         try
         {
-            text = System.IO.File.ReadAllText($"/proc/{processId}/stat");
+            text = System.IO.File.ReadAllText(path);
         }
         catch (Exception)
         {

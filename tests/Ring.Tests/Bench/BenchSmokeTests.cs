@@ -49,5 +49,25 @@ public class BenchSmokeTests
         {
             Assert.Contains(lines, line => line.StartsWith($"| {row} | ", StringComparison.Ordinal));
         }
+
+        // The RPC section: every call transport ran back to back, and all but busy-spin with pauses too.
+        string[] calls = { "RingIpc, default (spin-then-block)", "RingIpc, busy-spin", "StreamJsonRpc, named pipe", "hand-written, named pipe" };
+        foreach (string call in calls)
+        {
+            Assert.Contains(lines, line => line.StartsWith($"| {call} | back to back | ", StringComparison.Ordinal));
+            if (call != "RingIpc, busy-spin")
+            {
+                Assert.Contains(lines, line => line.StartsWith($"| {call} | 1 ms pause | ", StringComparison.Ordinal));
+            }
+        }
+
+        string rpcCharts = Assert.Single(lines, line => line.StartsWith("RPC charts: ", StringComparison.Ordinal));
+        string[] rpcPaths = rpcCharts.Substring("RPC charts: ".Length).Split(", ");
+        Assert.Equal(2, rpcPaths.Length);
+        string rpc = File.ReadAllText(Assert.Single(rpcPaths, path => path.EndsWith("rpc.svg", StringComparison.Ordinal)));
+        foreach (string label in new[] { "p99.9", "StreamJsonRpc, named pipe, 1 ms pause", "font-family=\"DejaVu Sans\"" })
+        {
+            Assert.Contains(label, rpc, StringComparison.Ordinal);
+        }
     }
 }
