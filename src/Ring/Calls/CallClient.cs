@@ -36,7 +36,7 @@ public sealed class CallClient : IDisposable
     private readonly object _sendGate = new();
     private readonly object _pendingGate = new();
     private readonly Dictionary<long, PendingCall> _pending = new();
-    private readonly List<PendingCall> _swept = new();
+    private readonly List<KeyValuePair<long, PendingCall>> _swept = new();
     private readonly ConcurrentQueue<long> _cancelsToSend = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Action<object?> _onCancelled;
@@ -441,26 +441,26 @@ public sealed class CallClient : IDisposable
 
         lock (_pendingGate)
         {
-            foreach (PendingCall pending in _pending.Values)
+            foreach (KeyValuePair<long, PendingCall> pending in _pending)
             {
-                if (pending.Deadline.HasPassed)
+                if (pending.Value.Deadline.HasPassed)
                 {
                     _swept.Add(pending);
                 }
             }
         }
 
-        foreach (PendingCall pending in _swept)
+        // Each call is ended by the id it had in the table: an instance reused for another call since then ignores it.
+        foreach (KeyValuePair<long, PendingCall> pending in _swept)
         {
-            long callId = pending.CallId;
-            if (callId != 0 && End(pending, callId, TimedOut(pending)))
+            if (End(pending.Value, pending.Key, TimedOut(pending.Value)))
             {
-                TellServerToCancel(callId);
+                TellServerToCancel(pending.Key);
             }
         }
 
         _swept.Clear();
-        SendQueuedCancels(wait: true);
+        SendQueuedCancels(wait: false); // never waits for a sender blocked on a full ring: the next tick tries again
     }
 
     private TimeoutException TimedOut(PendingCall pending) =>
@@ -543,20 +543,16 @@ public sealed class CallClient : IDisposable
 
         _stop.Cancel();
 
-        PendingCall[] pending;
+        KeyValuePair<long, PendingCall>[] pending;
         lock (_pendingGate)
         {
-            pending = new PendingCall[_pending.Count];
-            _pending.Values.CopyTo(pending, 0);
+            pending = new KeyValuePair<long, PendingCall>[_pending.Count];
+            ((ICollection<KeyValuePair<long, PendingCall>>)_pending).CopyTo(pending, 0);
         }
 
-        foreach (PendingCall call in pending)
+        foreach (KeyValuePair<long, PendingCall> call in pending)
         {
-            long callId = call.CallId;
-            if (callId != 0)
-            {
-                End(call, callId, failure);
-            }
+            End(call.Value, call.Key, failure);
         }
     }
 

@@ -228,9 +228,9 @@ public sealed class CallServer : IDisposable
                     break; // not a request frame: dropped
             }
         }
-        catch (CallProtocolException)
+        catch (Exception exception) when (exception is CallProtocolException or ArgumentException or InvalidOperationException or System.IO.IOException or RingFormatException)
         {
-            // A malformed frame from a broken or hostile client: dropped, the server serves on.
+            // A malformed frame, or a reply ring we cannot use, from a broken or hostile client: dropped, the server serves on.
         }
     }
 
@@ -327,7 +327,16 @@ public sealed class CallServer : IDisposable
                 await _queued.WaitAsync(_stop.Token).ConfigureAwait(false);
                 if (_queue.TryDequeue(out CallWork? work))
                 {
-                    await RunAsync(work, reply).ConfigureAwait(false);
+                    try
+                    {
+                        await RunAsync(work, reply).ConfigureAwait(false);
+                    }
+                    catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or RingFormatException)
+                    {
+                        // A reply the client's ring cannot take (a fault longer than it): that client is dropped,
+                        // the worker serves on.
+                        Close(work.Connection);
+                    }
                 }
             }
         }
@@ -388,6 +397,11 @@ public sealed class CallServer : IDisposable
                 $"The result is {reply.Length} bytes; the client's reply ring takes at most {work.Connection.MaxReplyBody} (raise the client's reply capacity).");
         }
 
+        if (status is CallStatus.Fault or CallStatus.Invalid && CallFrameIo.FaultLength(fault) > work.Connection.MaxReplyBody)
+        {
+            fault = Shortened(fault, work.Connection.MaxReplyBody);
+        }
+
         var header = new ReplyFrame { CallId = work.CallId, Status = (int)status };
         bool sent = status == CallStatus.Ok
             ? work.Connection.Send(CallFrameKind.Reply, header, reply.Length, reply, WriteResult, _options.ReplyTimeout)
@@ -397,6 +411,16 @@ public sealed class CallServer : IDisposable
         {
             Close(work.Connection);
         }
+    }
+
+    /// <summary>A fault cut to fit <paramref name="maxBody"/> bytes (a UTF-8 character takes at most 3 bytes per UTF-16 unit).</summary>
+    private static (string Type, string Message) Shortened((string Type, string Message) fault, int maxBody)
+    {
+        int room = Math.Max(0, (maxBody - 2 * sizeof(int)) / 3);
+        string type = fault.Type.Length > room / 2 ? fault.Type.Substring(0, room / 2) : fault.Type;
+        int left = Math.Max(0, room - type.Length - 1);
+        string message = fault.Message.Length > left ? fault.Message.Substring(0, left) + "…" : fault.Message;
+        return (type, message.Length > left ? message.Substring(0, left) : message);
     }
 
     private static readonly CallArgsWriter<CallReplyWriter> WriteResult = static (ref CallWriter writer, in CallReplyWriter reply) => writer.WriteRaw(reply.Result);

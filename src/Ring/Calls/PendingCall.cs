@@ -119,6 +119,10 @@ internal abstract class PendingCall
             _callId = 0;
         }
 
+        // A registration stored after its callback had already ended the call (the token was cancelled as it
+        // registered) was never disposed by TryEnd: dispose it before the instance carries another call.
+        _registration.Dispose();
+        _registration = default;
         CancellationToken = default;
     }
 }
@@ -179,9 +183,9 @@ internal sealed class PendingCall<TResult> : PendingCall, IValueTaskSource<TResu
     /// <inheritdoc/>
     public TResult GetResult(short token)
     {
-        if (token != _core.Version)
+        if (token != _core.Version || _core.GetStatus(token) == ValueTaskSourceStatus.Pending)
         {
-            throw new InvalidOperationException("A call's ValueTask was awaited or read twice; await it once, or call AsTask() first.");
+            throw new InvalidOperationException("A call's ValueTask was read twice, or before it completed; await it once, or call AsTask() first.");
         }
 
         try

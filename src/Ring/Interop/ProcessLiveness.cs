@@ -21,6 +21,13 @@ internal static class ProcessLiveness
             return true; // not a pid we can judge: never act on it
         }
 
+        if (processId == ProcessIdentity.Current.ProcessId)
+        {
+            // This process is alive; only its start time can tell an earlier holder of our pid. Never re-read /proc
+            // for ourselves: under qemu-user our own /proc/<pid>/stat is made up (ProcessIdentity.Current).
+            return process.StartTime == 0 || process.StartTime == ProcessIdentity.Current.StartTime;
+        }
+
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
             return WindowsProcesses.Inspect(processId, out long created) switch
