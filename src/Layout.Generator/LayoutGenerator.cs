@@ -50,12 +50,6 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(models.Combine(options), static (production, input) =>
             production.AddSource(CSharpEmitter.HintName(input.Left), CSharpEmitter.Emit(input.Left, input.Right)));
 
-        context.RegisterSourceOutput(diagnostics, static (production, list) =>
-        {
-            foreach (DiagnosticInfo diagnostic in list)
-            {
-                production.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+        context.RegisterDiagnostics(diagnostics);
     }
 }

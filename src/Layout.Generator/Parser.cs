@@ -468,23 +468,8 @@ internal static partial class Parser
                 : null;
         }
 
-        private static ValueShape? Primitive(SpecialType type) => type switch
-        {
-            SpecialType.System_Boolean => ValueShapes.Bool,
-            SpecialType.System_Char => ValueShapes.Char,
-            SpecialType.System_SByte => ValueShapes.SByte,
-            SpecialType.System_Byte => ValueShapes.Byte,
-            SpecialType.System_Int16 => ValueShapes.Int16,
-            SpecialType.System_UInt16 => ValueShapes.UInt16,
-            SpecialType.System_Int32 => ValueShapes.Int32,
-            SpecialType.System_UInt32 => ValueShapes.UInt32,
-            SpecialType.System_Int64 => ValueShapes.Int64,
-            SpecialType.System_UInt64 => ValueShapes.UInt64,
-            SpecialType.System_Single => ValueShapes.Single,
-            SpecialType.System_Double => ValueShapes.Double,
-            SpecialType.System_Decimal => ValueShapes.Decimal,
-            _ => null,
-        };
+        private static ValueShape? Primitive(SpecialType type) =>
+            type == SpecialType.System_Decimal ? ValueShapes.Decimal : ValueShapes.OfPrimitive(type);
     }
 
     /// <summary>Reports what is wrong with one property and makes its model Invalid.</summary>

@@ -37,22 +37,7 @@ internal static class ServiceCanonical
     };
 
     /// <summary>The primitives that cross as themselves (bool as one byte), with their canonical names; null for any other type.</summary>
-    public static ValueShape? Primitive(SpecialType type) => type switch
-    {
-        SpecialType.System_Boolean => ValueShapes.Bool,
-        SpecialType.System_Char => ValueShapes.Char,
-        SpecialType.System_SByte => ValueShapes.SByte,
-        SpecialType.System_Byte => ValueShapes.Byte,
-        SpecialType.System_Int16 => ValueShapes.Int16,
-        SpecialType.System_UInt16 => ValueShapes.UInt16,
-        SpecialType.System_Int32 => ValueShapes.Int32,
-        SpecialType.System_UInt32 => ValueShapes.UInt32,
-        SpecialType.System_Int64 => ValueShapes.Int64,
-        SpecialType.System_UInt64 => ValueShapes.UInt64,
-        SpecialType.System_Single => ValueShapes.Single,
-        SpecialType.System_Double => ValueShapes.Double,
-        _ => null,
-    };
+    public static ValueShape? Primitive(SpecialType type) => ValueShapes.OfPrimitive(type);
 
     /// <summary>A method's canonical signature: "ripc-call/1|Name(int32,string?)->layout(N.Quote)".</summary>
     public static string Signature(string name, IEnumerable<ParameterModel> parameters, WireType result) =>

@@ -43,12 +43,6 @@ public sealed class ServiceGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(models, static (production, model) =>
             production.AddSource(ServiceEmitter.HintName(model), ServiceEmitter.Emit(model)));
 
-        context.RegisterSourceOutput(diagnostics, static (production, list) =>
-        {
-            foreach (DiagnosticInfo diagnostic in list)
-            {
-                production.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+        context.RegisterDiagnostics(diagnostics);
     }
 }

@@ -3,6 +3,25 @@ namespace RingIpc.Layout.Generator;
 /// <summary>The shapes of the built-in value types: C# storage type, canonical name, C type, size, alignment.</summary>
 internal static class ValueShapes
 {
+    /// <summary>The fixed-size primitives both generators carry as themselves (bool as one byte), by their special
+    /// type; null for any other type (decimal is a layout member only: the layout parser adds it).</summary>
+    public static ValueShape? OfPrimitive(Microsoft.CodeAnalysis.SpecialType type) => type switch
+    {
+        Microsoft.CodeAnalysis.SpecialType.System_Boolean => Bool,
+        Microsoft.CodeAnalysis.SpecialType.System_Char => Char,
+        Microsoft.CodeAnalysis.SpecialType.System_SByte => SByte,
+        Microsoft.CodeAnalysis.SpecialType.System_Byte => Byte,
+        Microsoft.CodeAnalysis.SpecialType.System_Int16 => Int16,
+        Microsoft.CodeAnalysis.SpecialType.System_UInt16 => UInt16,
+        Microsoft.CodeAnalysis.SpecialType.System_Int32 => Int32,
+        Microsoft.CodeAnalysis.SpecialType.System_UInt32 => UInt32,
+        Microsoft.CodeAnalysis.SpecialType.System_Int64 => Int64,
+        Microsoft.CodeAnalysis.SpecialType.System_UInt64 => UInt64,
+        Microsoft.CodeAnalysis.SpecialType.System_Single => Single,
+        Microsoft.CodeAnalysis.SpecialType.System_Double => Double,
+        _ => null,
+    };
+
     /// <summary>bool: one byte, 0 false and any other value true (stored as a byte, see BoolStorage).</summary>
     public static readonly ValueShape Bool = Primitive("bool", "bool", "uint8_t", 1, ValueEquality.Bool);
     public static readonly ValueShape Char = Primitive("char", "char16", "uint16_t", 2);
