@@ -42,7 +42,7 @@ public sealed class CallClient : IDisposable
     private readonly Action<object?> _onCancelled;
     private readonly RingMessageHandler _onReply;
     private readonly int _maxArgs;
-    private Task _reader = Task.CompletedTask;
+    private Thread? _reader;
     private Timer? _monitor;
     private long _lastCallId;
     private Exception? _failure;
@@ -195,14 +195,7 @@ public sealed class CallClient : IDisposable
             _requests.Dispose();
         }
 
-        try
-        {
-            _reader.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // Its failure was already reported to the calls.
-        }
+        _reader?.Join(TimeSpan.FromSeconds(5)); // woken by the stop token, which Fail cancelled
 
         _requestRing.Dispose();
         _replies.Dispose();
@@ -249,29 +242,72 @@ public sealed class CallClient : IDisposable
             ClientKey = _key,
             CallId = callId,
             MethodId = methodId,
-            DeadlineMs = _options.CallTimeout == Timeout.InfiniteTimeSpan ? -1 : (int)_options.CallTimeout.TotalMilliseconds,
         };
+        CallDeadline sendDeadline = CallDeadline.After(_options.SendTimeout);
+        bool locked = false;
         try
         {
-            lock (_sendGate)
+            EnterSendGate(ref locked, pending.CancellationToken, sendDeadline);
+            ThrowIfFailed();
+            if (!pending.IsInFlight(callId))
             {
-                ThrowIfFailed();
-                if (!pending.IsInFlight(callId))
-                {
-                    return pending; // cancelled meanwhile: not worth sending
-                }
+                return pending; // cancelled meanwhile: not worth sending
+            }
 
-                CallFrameIo.Send(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs, _options.SendTimeout, _stop.Token);
+            // The server gets the time left, so that its copy of the deadline passes with the caller's.
+            header.DeadlineMs = pending.Deadline.Timeout == Timeout.InfiniteTimeSpan
+                ? -1
+                : (int)Math.Min(int.MaxValue, Math.Ceiling(pending.Deadline.Remaining.TotalMilliseconds));
+            if (!CallFrameIo.TrySend(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs))
+            {
+                SendWhenRoom(header, argsLength, args, writeArgs, pending.CancellationToken, sendDeadline);
             }
         }
         catch (Exception exception)
         {
             // Nothing was sent: the call ends here with the reason (a server that died while we waited for room
-            // is reported as such, not as the cancellation of our wait).
-            End(pending, callId, _failure ?? (exception is OperationCanceledException ? new ObjectDisposedException(nameof(CallClient)) : exception));
+            // is reported as such, not as the cancellation of our wait; a cancelled caller was told by its callback).
+            End(pending, callId, _failure ?? (exception is OperationCanceledException && !pending.CancellationToken.IsCancellationRequested
+                ? new ObjectDisposedException(nameof(CallClient))
+                : exception));
+        }
+        finally
+        {
+            if (locked)
+            {
+                System.Threading.Monitor.Exit(_sendGate);
+            }
         }
 
         return pending;
+    }
+
+    /// <summary>Takes the send lock, which a sender waiting for room in a full request ring may hold for a while:
+    /// the caller's token, the client's failure and <paramref name="deadline"/> end the wait.</summary>
+    private void EnterSendGate(ref bool locked, CancellationToken cancellationToken, CallDeadline deadline)
+    {
+        System.Threading.Monitor.TryEnter(_sendGate, ref locked);
+        while (!locked)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _stop.Token.ThrowIfCancellationRequested();
+            if (deadline.HasPassed)
+            {
+                throw new TimeoutException(
+                    $"The request ring of endpoint '{_endpoint}' had no room for {_options.SendTimeout.TotalMilliseconds:0} ms (other calls wait to be sent); nothing was sent.");
+            }
+
+            System.Threading.Monitor.TryEnter(_sendGate, 10, ref locked);
+        }
+    }
+
+    /// <summary>Waits for room in the full request ring (under the send lock), until <paramref name="deadline"/>,
+    /// the caller's token or the client's failure.</summary>
+    private void SendWhenRoom<TArgs>(in CallFrame header, int argsLength, in TArgs args, CallArgsWriter<TArgs> writeArgs,
+        CancellationToken cancellationToken, CallDeadline deadline)
+    {
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, cancellationToken) : null;
+        CallFrameIo.Send(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs, deadline.Remaining, linked?.Token ?? _stop.Token);
     }
 
     private static readonly CallResultReader<byte> ReadNothing = static (ref CallReader reader) =>
@@ -282,20 +318,23 @@ public sealed class CallClient : IDisposable
 
     private void Start()
     {
-        _reader = Task.Run(ReadRepliesAsync);
+        _reader = new Thread(ReadReplies) { IsBackground = true, Name = "RingIpc call client " + _endpoint };
+        _reader.Start();
         TimeSpan period = _options.CallTimeout == Timeout.InfiniteTimeSpan || _options.LivenessInterval < TimeSpan.FromMilliseconds(50)
             ? _options.LivenessInterval
             : TimeSpan.FromMilliseconds(50);
         _monitor = new Timer(static state => ((CallClient)state!).Monitor(), this, period, period);
     }
 
-    private async Task ReadRepliesAsync()
+    /// <summary>The reader thread: takes replies off the reply ring, waiting by the client's wait strategy, and
+    /// completes their calls (whose continuations run on the thread pool).</summary>
+    private void ReadReplies()
     {
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                await _replies.ReadAsync(_onReply, 64, _stop.Token).ConfigureAwait(false);
+                _replies.Read(_onReply, 64, Timeout.InfiniteTimeSpan, _stop.Token);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

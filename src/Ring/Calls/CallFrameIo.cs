@@ -27,18 +27,12 @@ internal static class CallFrameIo
         TimeSpan timeout, CancellationToken cancellationToken)
         where THeader : unmanaged
     {
-        int length = checked(Unsafe.SizeOf<THeader>() + bodyLength);
-        if (producer.TryClaim(length, out RingClaim claim, (int)kind))
+        if (TrySend(producer, kind, header, bodyLength, body, writeBody))
         {
-            using (claim)
-            {
-                Encode(claim.Span, header, bodyLength, body, writeBody);
-                claim.Commit();
-            }
-
             return;
         }
 
+        int length = checked(Unsafe.SizeOf<THeader>() + bodyLength);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -49,6 +43,25 @@ internal static class CallFrameIo
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Writes one frame in place, if there is room now.</summary>
+    /// <exception cref="ArgumentException">The frame is longer than the ring takes.</exception>
+    public static bool TrySend<THeader, TBody>(RingProducer producer, CallFrameKind kind, in THeader header, int bodyLength, in TBody body, CallArgsWriter<TBody> writeBody)
+        where THeader : unmanaged
+    {
+        if (!producer.TryClaim(checked(Unsafe.SizeOf<THeader>() + bodyLength), out RingClaim claim, (int)kind))
+        {
+            return false;
+        }
+
+        using (claim)
+        {
+            Encode(claim.Span, header, bodyLength, body, writeBody);
+            claim.Commit();
+        }
+
+        return true;
     }
 
     /// <summary>Writes a frame with no body, if there is room now.</summary>

@@ -14,30 +14,37 @@ namespace RingIpc;
 /// </summary>
 /// <remarks>
 /// <para>The endpoint is an MPSC request ring that every client writes into; each client brings its own SPSC
-/// reply ring (<see cref="CallFrames"/>). One reader takes requests off the ring — a connect, a call (its
-/// arguments copied into a pooled buffer, so the ring moves on while the call runs), a cancel, a disconnect — and
-/// queues calls for the workers. The server checks every <see cref="CallServerOptions.LivenessInterval"/> that its
+/// reply ring (<see cref="CallFrames"/>). A reader thread takes requests off the ring, waiting by
+/// <see cref="CallServerOptions.WaitStrategy"/> — a connect, a call (its arguments copied into a pooled buffer, so
+/// the ring moves on while the call runs), a cancel, a disconnect. A call that may run now runs on the reader
+/// itself, with no hand-off; one that is still running after a few tens of milliseconds (a blocking legacy call)
+/// has a new reader take over, so cancels and other clients are still read. Calls that must wait (the
+/// <see cref="CallServerOptions.MaxConcurrentCalls"/> limit) run in order on the thread pool. The server checks every <see cref="CallServerOptions.LivenessInterval"/> that its
 /// clients still run; a dead client's calls are cancelled and its reply ring deleted.</para>
 /// <para>What a client sends is validated: an unknown client key or a malformed frame is dropped, a request the
 /// contract cannot decode is answered with a <see cref="CallProtocolException"/>, and the server serves on.</para>
 /// </remarks>
 public sealed class CallServer : IDisposable
 {
+    /// <summary>How long a call may run on the reader before another reader takes over (one to two of these).</summary>
+    private static readonly TimeSpan InlineWatchPeriod = TimeSpan.FromMilliseconds(20);
+
     private readonly string _name;
     private readonly ICallDispatcher _dispatcher;
     private readonly CallServerOptions _options;
     private readonly SharedRing _requestRing;
     private readonly RingConsumer _requests;
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
-    private readonly ConcurrentQueue<CallWork> _queue = new();
-    private readonly SemaphoreSlim _queued = new(0);
+    private readonly CallQueue _calls;
+    private readonly List<CallWork> _arrived = new();
+    private readonly InlineCallWatch _inline;
     private readonly CancellationTokenSource _stop = new();
     private readonly RingMessageHandler _onFrame;
-    private readonly Task _reader;
-    private readonly Task[] _workers;
+    private readonly WaitCallback _runQueued;
     private readonly Timer _liveness;
     private readonly ProcessIdentity? _launcher;
     private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread _reader; // the thread that reads now (a new one takes over from a reader stuck in a long call)
     private string? _stopReason;
     private int _disposed;
 
@@ -49,14 +56,12 @@ public sealed class CallServer : IDisposable
         _requestRing = requestRing;
         _requests = requestRing.CreateConsumer(options.WaitStrategy);
         _launcher = options.StopWithLauncher ? CallHost.LauncherOf(Environment.GetEnvironmentVariable(CallHost.LauncherVariable)) : null;
+        _calls = new CallQueue(options.MaxConcurrentCalls);
         _onFrame = OnFrame;
-        _reader = Task.Run(ReadAsync);
-        _workers = new Task[options.MaxConcurrentCalls];
-        for (int i = 0; i < _workers.Length; i++)
-        {
-            _workers[i] = Task.Run(WorkAsync);
-        }
-
+        _runQueued = state => _ = RunAsync((CallWork)state!);
+        _inline = new InlineCallWatch(InlineWatchPeriod, StartReader);
+        _reader = null!;
+        StartReader();
         _liveness = new Timer(_ => CheckClients(), null, options.LivenessInterval, options.LivenessInterval);
     }
 
@@ -127,14 +132,18 @@ public sealed class CallServer : IDisposable
         Volatile.Write(ref _stopReason, reason);
         _stop.Cancel();
         _liveness.Dispose();
-        try
+        _inline.Dispose();
+        Thread reader;
+        do
         {
-            _reader.Wait(TimeSpan.FromSeconds(5));
+            // A reader replaced meanwhile hands over to a new one, which sees the stop at once.
+            reader = Volatile.Read(ref _reader);
+            if (reader != Thread.CurrentThread)
+            {
+                reader.Join(TimeSpan.FromSeconds(5));
+            }
         }
-        catch (AggregateException)
-        {
-            // Its failure was the reason to stop, or the stop itself.
-        }
+        while (reader != Volatile.Read(ref _reader));
 
         foreach (ServerConnection connection in _connections.Values)
         {
@@ -142,13 +151,10 @@ public sealed class CallServer : IDisposable
             Close(connection);
         }
 
-        try
+        // Every running call's token is cancelled now; give them a moment to return (waiting ones are ended unrun).
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); _calls.Running > 0 && waited.Elapsed < TimeSpan.FromSeconds(5);)
         {
-            Task.WaitAll(_workers, TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // Workers end with the stop token.
+            Thread.Sleep(1);
         }
 
         _requests.Dispose();
@@ -168,13 +174,27 @@ public sealed class CallServer : IDisposable
         }
     }
 
-    private async Task ReadAsync()
+    /// <summary>Starts a reader thread (at the start, and when the current reader is stuck in a long call).</summary>
+    private void StartReader()
+    {
+        var thread = new Thread(ReadLoop) { IsBackground = true, Name = "RingIpc call server " + _name };
+        Volatile.Write(ref _reader, thread);
+        thread.Start();
+    }
+
+    /// <summary>The reader: takes request frames off the ring, waiting by the server's wait strategy, and starts
+    /// the calls that arrived — the last one that may run now on this thread (see <see cref="InlineCallWatch"/>).</summary>
+    private void ReadLoop()
     {
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                await _requests.ReadAsync(_onFrame, 64, _stop.Token).ConfigureAwait(false);
+                _requests.Read(_onFrame, 64, Timeout.InfiniteTimeSpan, _stop.Token);
+                if (_arrived.Count > 0 && !StartArrived())
+                {
+                    return; // replaced while it ran a long call: the new reader reads on
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -190,6 +210,34 @@ public sealed class CallServer : IDisposable
             // The request ring is corrupt (RingFormatException): nothing it holds can be trusted any more.
             StopLater($"its request ring failed: {exception.Message}");
         }
+    }
+
+    /// <summary>Starts or queues the calls the last read brought; <c>false</c> if this reader was replaced while it ran one.</summary>
+    private bool StartArrived()
+    {
+        CallWork? inline = null;
+        foreach (CallWork work in _arrived)
+        {
+            if (_calls.TryStart(work))
+            {
+                if (inline is not null)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(_runQueued, inline);
+                }
+
+                inline = work;
+            }
+        }
+
+        _arrived.Clear();
+        if (inline is null)
+        {
+            return true;
+        }
+
+        long running = _inline.Enter();
+        _ = RunAsync(inline); // returns at the call's first real await: the rest runs where that completes
+        return _inline.Leave(running);
     }
 
     /// <summary>Stops from a thread that <see cref="Stop"/> waits for (the reader, the liveness timer).</summary>
@@ -255,7 +303,8 @@ public sealed class CallServer : IDisposable
         ServerConnection connection;
         try
         {
-            connection = new ServerConnection(connect.ClientKey, new ProcessIdentity(connect.ClientPid, connect.ClientStartTime), replyRing, replyRing.CreateProducer(_options.WaitStrategy));
+            connection = new ServerConnection(connect.ClientKey, new ProcessIdentity(connect.ClientPid, connect.ClientStartTime), replyRing, replyRing.CreateProducer(_options.WaitStrategy),
+                maxIdle: Math.Min(_options.MaxConcurrentCalls, 8) + 1);
         }
         catch (Exception exception) when (exception is RingRoleException or RingFormatException or System.IO.IOException)
         {
@@ -299,74 +348,31 @@ public sealed class CallServer : IDisposable
             return; // an unknown client: nobody to answer
         }
 
-        var cancellation = new CancellationTokenSource();
-        if (call.DeadlineMs >= 0)
+        CallWork? work = connection.TryBegin(call.CallId, call.MethodId, arguments, call.DeadlineMs);
+        if (work is not null)
         {
-            cancellation.CancelAfter(call.DeadlineMs);
-        }
-
-        if (!connection.TryBegin(call.CallId, cancellation))
-        {
-            cancellation.Dispose();
-            return;
-        }
-
-        byte[] copy = arguments.Length == 0 ? Array.Empty<byte>() : ArrayPool<byte>.Shared.Rent(arguments.Length);
-        arguments.CopyTo(copy);
-        _queue.Enqueue(new CallWork(connection, call.CallId, call.MethodId, copy, arguments.Length, cancellation));
-        _queued.Release();
-    }
-
-    private async Task WorkAsync()
-    {
-        var reply = new CallReplyWriter();
-        try
-        {
-            while (true)
-            {
-                await _queued.WaitAsync(_stop.Token).ConfigureAwait(false);
-                if (_queue.TryDequeue(out CallWork? work))
-                {
-                    try
-                    {
-                        await RunAsync(work, reply).ConfigureAwait(false);
-                    }
-                    catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or RingFormatException)
-                    {
-                        // A reply the client's ring cannot take (a fault longer than it): that client is dropped,
-                        // the worker serves on.
-                        Close(work.Connection);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // Disposed.
-        }
-        finally
-        {
-            reply.Return();
+            _arrived.Add(work);
         }
     }
 
-    private async Task RunAsync(CallWork work, CallReplyWriter reply)
+    /// <summary>Runs a call and sends its reply, then starts the next waiting call. Never throws. It completes
+    /// synchronously, allocating nothing, when the handler does.</summary>
+    private async ValueTask RunAsync(CallWork work)
     {
         CallStatus status = CallStatus.Ok;
         (string Type, string Message) fault = default;
-        reply.Reset();
         try
         {
-            if (!work.Connection.IsClosed && !work.Cancellation.IsCancellationRequested)
+            if (!work.Connection.IsClosed && !work.IsCancellationRequested)
             {
-                await _dispatcher.DispatchAsync(work.MethodId, new ReadOnlyMemory<byte>(work.Arguments, 0, work.Length), reply, work.Cancellation.Token).ConfigureAwait(false);
+                await _dispatcher.DispatchAsync(work.MethodId, work.Arguments, work.Reply, work.Token).ConfigureAwait(false);
             }
             else
             {
                 status = CallStatus.Cancelled;
             }
         }
-        catch (OperationCanceledException) when (work.Cancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (work.IsCancellationRequested)
         {
             status = CallStatus.Cancelled;
         }
@@ -380,36 +386,46 @@ public sealed class CallServer : IDisposable
             status = CallStatus.Fault;
             fault = (exception.GetType().FullName!, exception.Message);
         }
-        finally
-        {
-            work.Connection.End(work.CallId);
-            work.Cancellation.Dispose();
-            if (work.Arguments.Length != 0)
-            {
-                ArrayPool<byte>.Shared.Return(work.Arguments);
-            }
-        }
 
-        if (status == CallStatus.Ok && reply.Length > work.Connection.MaxReplyBody)
+        Reply(work, status, fault);
+        work.Connection.End(work);
+        if (_calls.Next() is { } next)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_runQueued, next);
+        }
+    }
+
+    private void Reply(CallWork work, CallStatus status, (string Type, string Message) fault)
+    {
+        ServerConnection connection = work.Connection;
+        if (status == CallStatus.Ok && work.Reply.Length > connection.MaxReplyBody)
         {
             status = CallStatus.Fault;
             fault = (typeof(ArgumentException).FullName!,
-                $"The result is {reply.Length} bytes; the client's reply ring takes at most {work.Connection.MaxReplyBody} (raise the client's reply capacity).");
+                $"The result is {work.Reply.Length} bytes; the client's reply ring takes at most {connection.MaxReplyBody} (raise the client's reply capacity).");
         }
 
-        if (status is CallStatus.Fault or CallStatus.Invalid && CallFrameIo.FaultLength(fault) > work.Connection.MaxReplyBody)
+        if (status is CallStatus.Fault or CallStatus.Invalid && CallFrameIo.FaultLength(fault) > connection.MaxReplyBody)
         {
-            fault = Shortened(fault, work.Connection.MaxReplyBody);
+            fault = Shortened(fault, connection.MaxReplyBody);
         }
 
         var header = new ReplyFrame { CallId = work.CallId, Status = (int)status };
-        bool sent = status == CallStatus.Ok
-            ? work.Connection.Send(CallFrameKind.Reply, header, reply.Length, reply, WriteResult, _options.ReplyTimeout)
-            : work.Connection.Send(CallFrameKind.Reply, header, status == CallStatus.Cancelled ? 0 : CallFrameIo.FaultLength(fault), fault,
-                status == CallStatus.Cancelled ? WriteNoFault : CallFrameIo.WriteFault, _options.ReplyTimeout);
-        if (!sent)
+        try
         {
-            Close(work.Connection);
+            bool sent = status == CallStatus.Ok
+                ? connection.Send(CallFrameKind.Reply, header, work.Reply.Length, work.Reply, WriteResult, _options.ReplyTimeout)
+                : connection.Send(CallFrameKind.Reply, header, status == CallStatus.Cancelled ? 0 : CallFrameIo.FaultLength(fault), fault,
+                    status == CallStatus.Cancelled ? WriteNoFault : CallFrameIo.WriteFault, _options.ReplyTimeout);
+            if (!sent)
+            {
+                Close(connection);
+            }
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or RingFormatException)
+        {
+            // A reply the client's ring cannot take: that client is dropped, the server serves on.
+            Close(connection);
         }
     }
 
@@ -417,10 +433,25 @@ public sealed class CallServer : IDisposable
     private static (string Type, string Message) Shortened((string Type, string Message) fault, int maxBody)
     {
         int room = Math.Max(0, (maxBody - 2 * sizeof(int)) / 3);
-        string type = fault.Type.Length > room / 2 ? fault.Type.Substring(0, room / 2) : fault.Type;
+        string type = Prefix(fault.Type, room / 2);
         int left = Math.Max(0, room - type.Length - 1);
-        string message = fault.Message.Length > left ? fault.Message.Substring(0, left) + "…" : fault.Message;
-        return (type, message.Length > left ? message.Substring(0, left) : message);
+        return (type, fault.Message.Length > left ? Prefix(fault.Message, left - 1) + "…" : fault.Message);
+    }
+
+    /// <summary>At most the first <paramref name="length"/> UTF-16 units of <paramref name="text"/>, never half a surrogate pair.</summary>
+    private static string Prefix(string text, int length)
+    {
+        if (text.Length <= length)
+        {
+            return text;
+        }
+
+        if (length <= 0)
+        {
+            return string.Empty;
+        }
+
+        return text.Substring(0, char.IsHighSurrogate(text[length - 1]) ? length - 1 : length);
     }
 
     private static readonly CallArgsWriter<CallReplyWriter> WriteResult = static (ref CallWriter writer, in CallReplyWriter reply) => writer.WriteRaw(reply.Result);
@@ -452,20 +483,5 @@ public sealed class CallServer : IDisposable
         {
             SharedRing.DeleteIfStale(connection.ReplyRingName, evenWithUnreadMessages: true);
         }
-    }
-
-    private sealed class CallWork(ServerConnection connection, long callId, int methodId, byte[] arguments, int length, CancellationTokenSource cancellation)
-    {
-        public ServerConnection Connection { get; } = connection;
-
-        public long CallId { get; } = callId;
-
-        public int MethodId { get; } = methodId;
-
-        public byte[] Arguments { get; } = arguments;
-
-        public int Length { get; } = length;
-
-        public CancellationTokenSource Cancellation { get; } = cancellation;
     }
 }
