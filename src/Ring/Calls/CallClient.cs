@@ -15,7 +15,10 @@ namespace RingIpc;
 /// <remarks>
 /// <para>The client writes its calls into the server's request ring and reads the replies from a reply ring of its
 /// own (<see cref="CallFrames"/>), which it creates when it connects and deletes when it is disposed. A reply is
-/// decoded on the client's reader straight from the ring; the caller's continuation runs on the thread pool.</para>
+/// decoded on the client's reader thread straight from the ring, and the caller's continuation runs on that thread
+/// (no hand-off: the fastest reply), or on its <see cref="SynchronizationContext"/> if it captured one. A
+/// continuation that blocks there for more than a few tens of milliseconds has a new reader take over, so other
+/// replies are never held up for long; code after an <c>await</c> that is slow should not count on running there.</para>
 /// <para>Every call ends: with its result, the handler's exception (<see cref="RemoteCallException"/>), a
 /// <see cref="TimeoutException"/> at its deadline (<see cref="CallClientOptions.CallTimeout"/>), an
 /// <see cref="OperationCanceledException"/> when its token is cancelled (the server cancels the handler's token in
@@ -41,6 +44,8 @@ public sealed class CallClient : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Action<object?> _onCancelled;
     private readonly RingMessageHandler _onReply;
+    private readonly List<PendingCall> _replied = new();
+    private readonly InlineCallWatch _inline;
     private readonly int _maxArgs;
     private Thread? _reader;
     private Timer? _monitor;
@@ -64,7 +69,11 @@ public sealed class CallClient : IDisposable
         _maxArgs = CallFrameIo.MaxBody<CallFrame>(requests);
         _onCancelled = OnCancelled;
         _onReply = OnReply;
+        _inline = new InlineCallWatch(InlineWatchPeriod, StartReader);
     }
+
+    /// <summary>How long a caller's continuation may run on the reader before another reader takes over (one to two of these).</summary>
+    private static readonly TimeSpan InlineWatchPeriod = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The endpoint's name.</summary>
     public string Endpoint => _endpoint;
@@ -195,7 +204,19 @@ public sealed class CallClient : IDisposable
             _requests.Dispose();
         }
 
-        _reader?.Join(TimeSpan.FromSeconds(5)); // woken by the stop token, which Fail cancelled
+        Thread? reader;
+        do
+        {
+            // Woken by the stop token, which Fail cancelled; a reader replaced meanwhile hands over to one that stops at once.
+            reader = Volatile.Read(ref _reader);
+            if (reader is not null && reader != Thread.CurrentThread)
+            {
+                reader.Join(TimeSpan.FromSeconds(5));
+            }
+        }
+        while (reader != Volatile.Read(ref _reader));
+
+        _inline.Dispose();
 
         _requestRing.Dispose();
         _replies.Dispose();
@@ -318,23 +339,45 @@ public sealed class CallClient : IDisposable
 
     private void Start()
     {
-        _reader = new Thread(ReadReplies) { IsBackground = true, Name = "RingIpc call client " + _endpoint };
-        _reader.Start();
+        StartReader();
         TimeSpan period = _options.CallTimeout == Timeout.InfiniteTimeSpan || _options.LivenessInterval < TimeSpan.FromMilliseconds(50)
             ? _options.LivenessInterval
             : TimeSpan.FromMilliseconds(50);
         _monitor = new Timer(static state => ((CallClient)state!).Monitor(), this, period, period);
     }
 
-    /// <summary>The reader thread: takes replies off the reply ring, waiting by the client's wait strategy, and
-    /// completes their calls (whose continuations run on the thread pool).</summary>
+    /// <summary>Starts a reader thread (at connect, and when the current one is stuck in a caller's continuation).</summary>
+    private void StartReader()
+    {
+        var thread = new Thread(ReadReplies) { IsBackground = true, Name = "RingIpc call client " + _endpoint };
+        Volatile.Write(ref _reader, thread);
+        thread.Start();
+    }
+
+    /// <summary>The reader: takes replies off the reply ring, waiting by the client's wait strategy, and completes
+    /// their calls — the last of a batch with its caller's continuation on this thread (no hand-off; see
+    /// <see cref="InlineCallWatch"/>), the others on the thread pool.</summary>
     private void ReadReplies()
     {
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                _replies.Read(_onReply, 64, Timeout.InfiniteTimeSpan, _stop.Token);
+                bool replaced = false;
+                try
+                {
+                    _replies.Read(_onReply, 64, Timeout.InfiniteTimeSpan, _stop.Token);
+                }
+                finally
+                {
+                    // Replies taken before a failure still complete their calls.
+                    replaced = _replied.Count > 0 && !CompleteReplied();
+                }
+
+                if (replaced)
+                {
+                    return; // replaced while a continuation ran here: the new reader reads on
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -350,6 +393,22 @@ public sealed class CallClient : IDisposable
             // The reply ring is corrupt (RingFormatException): no reply can be trusted any more.
             Fail(new CallProtocolException($"The reply ring of endpoint '{_endpoint}' failed: {exception.Message}", exception));
         }
+    }
+
+    /// <summary>Completes the calls the last read answered; <c>false</c> if this reader was replaced meanwhile.</summary>
+    private bool CompleteReplied()
+    {
+        int last = _replied.Count - 1;
+        for (int i = 0; i < last; i++)
+        {
+            _replied[i].Complete(inline: false);
+        }
+
+        PendingCall inline = _replied[last];
+        _replied.Clear();
+        long running = _inline.Enter();
+        inline.Complete(inline: true);
+        return _inline.Leave(running);
     }
 
     /// <summary>One reply frame, on the reader (its payload is valid only here).</summary>
@@ -384,12 +443,14 @@ public sealed class CallClient : IDisposable
                 Forget(reply.CallId);
                 if (reply.Status == (int)CallStatus.Ok)
                 {
-                    pending.SetResult(body);
+                    pending.Decode(body);
                 }
                 else
                 {
-                    pending.SetException(ReplyFailure(pending, (CallStatus)reply.Status, body));
+                    pending.Fault(ReplyFailure(pending, (CallStatus)reply.Status, body));
                 }
+
+                _replied.Add(pending);
 
                 break;
             case CallFrameKind.Closed:

@@ -4,10 +4,10 @@ using System.Threading;
 namespace RingIpc;
 
 /// <summary>
-/// Lets a server's reader run a call on its own thread — no hand-off, the fastest a call can be served — without a
-/// long call starving the request ring: a call that is still running inline a whole tick after it was first seen
-/// has its reader replaced (<c>startReader</c> starts a new one; the old one ends when its call returns), so cancels,
-/// connects and other calls keep being read.
+/// Lets a reader thread run work inline — the server's reader a call, the client's reader the caller's continuation:
+/// no hand-off, the fastest a call can go — without long work starving its ring: work still running inline a whole
+/// tick after it was first seen has its reader replaced (<c>startReader</c> starts a new one; the old one ends when
+/// the work returns), so cancels, connects, other calls and other replies keep being read.
 /// </summary>
 /// <remarks>
 /// <para>State: one counter, even while the reader reads and odd while it runs a call inline. <see cref="Enter"/>

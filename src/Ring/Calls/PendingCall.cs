@@ -104,11 +104,19 @@ internal abstract class PendingCall
         return true;
     }
 
-    /// <summary>Completes the won call with its reply's result, decoded from <paramref name="body"/> (a decoding
-    /// error fails the call instead).</summary>
-    public abstract void SetResult(ReadOnlySpan<byte> body);
+    /// <summary>Decodes the won call's result from its reply's <paramref name="body"/> (a decoding error becomes the
+    /// call's exception), for <see cref="Complete"/>: the body is valid only while the reader holds the reply.</summary>
+    public abstract void Decode(ReadOnlySpan<byte> body);
 
-    /// <summary>Completes the won call with an exception.</summary>
+    /// <summary>Sets the won call's exception, for <see cref="Complete"/>.</summary>
+    public abstract void Fault(Exception exception);
+
+    /// <summary>Completes the won call with what <see cref="Decode"/> or <see cref="Fault"/> left. With
+    /// <paramref name="inline"/> the caller's continuation runs on this thread (the client's reader, under its
+    /// <see cref="InlineCallWatch"/>), else on the thread pool.</summary>
+    public abstract void Complete(bool inline);
+
+    /// <summary>Completes the won call with an exception; its continuation runs on the thread pool.</summary>
     public abstract void SetException(Exception exception);
 
     /// <summary>Marks this instance free (from <c>GetResult</c>).</summary>
@@ -136,6 +144,8 @@ internal sealed class PendingCall<TResult> : PendingCall, IValueTaskSource<TResu
 
     private ManualResetValueTaskSourceCore<TResult> _core = new() { RunContinuationsAsynchronously = true };
     private CallResultReader<TResult>? _readResult;
+    private TResult _result = default!;
+    private Exception? _error;
 
     /// <summary>The version to put in the call's <see cref="System.Threading.Tasks.ValueTask{TResult}"/>.</summary>
     public short Version => _core.Version;
@@ -158,27 +168,48 @@ internal sealed class PendingCall<TResult> : PendingCall, IValueTaskSource<TResu
     }
 
     /// <inheritdoc/>
-    public override void SetResult(ReadOnlySpan<byte> body)
+    public override void Decode(ReadOnlySpan<byte> body)
     {
-        TResult result;
         try
         {
             var reader = new CallReader(body);
-            result = _readResult!(ref reader);
+            _result = _readResult!(ref reader);
         }
         catch (Exception exception)
         {
-            _core.SetException(exception is CallProtocolException
+            _error = exception is CallProtocolException
                 ? exception
-                : new CallProtocolException($"The result of method {MethodId} could not be decoded: {exception.Message}", exception));
-            return;
+                : new CallProtocolException($"The result of method {MethodId} could not be decoded: {exception.Message}", exception);
         }
-
-        _core.SetResult(result);
     }
 
     /// <inheritdoc/>
-    public override void SetException(Exception exception) => _core.SetException(exception);
+    public override void Fault(Exception exception) => _error = exception;
+
+    /// <inheritdoc/>
+    public override void Complete(bool inline)
+    {
+        TResult result = _result;
+        Exception? error = _error;
+        _result = default!;
+        _error = null;
+        _core.RunContinuationsAsynchronously = !inline;
+        if (error is null)
+        {
+            _core.SetResult(result);
+        }
+        else
+        {
+            _core.SetException(error);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void SetException(Exception exception)
+    {
+        _core.RunContinuationsAsynchronously = true;
+        _core.SetException(exception);
+    }
 
     /// <inheritdoc/>
     public TResult GetResult(short token)
