@@ -146,6 +146,50 @@ public class CallTests
     }
 
     [Fact]
+    public async Task A_handler_that_blocks_its_thread_still_gets_its_cancel_and_new_clients_are_still_accepted()
+    {
+        // The server runs a call on its reader; one that blocks must not stop the reading (a new reader takes over).
+        using var name = new TempName("call-block");
+        var service = new TestCallService();
+        using var server = CallServer.Start(name, service);
+        using var client = CallClient.Connect(name, TestCallService.Instance, Generous);
+        using var cancel = new CancellationTokenSource();
+        Task blocked = TestCallService.BlockAsync(client, 60_000, cancel.Token).AsTask();
+        await service.WaitStarted.Task.WaitAsync(Generous);
+
+        // Both of these need the request ring read while the handler still blocks.
+        using var second = CallClient.Connect(name, TestCallService.Instance, Generous);
+        Assert.Equal(2, server.ClientCount);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocked.WaitAsync(Generous));
+        Assert.True(await service.WaitEnded.Task.WaitAsync(Generous), "the blocking handler's token was not cancelled");
+        Assert.Equal(7, await TestCallService.AddAsync(second, 3, 4).AsTask().WaitAsync(Generous));
+        Assert.Equal(3, await TestCallService.AddAsync(client, 1, 2).AsTask().WaitAsync(Generous));
+    }
+
+    [Fact]
+    public async Task A_continuation_that_blocks_the_clients_reader_does_not_hold_up_later_replies()
+    {
+        using var name = new TempName("call-inline");
+        using var server = CallServer.Start(name, new TestCallService());
+        using var client = CallClient.Connect(name, TestCallService.Instance, Generous);
+        string? continuedOn = null;
+        int second = await Task.Run(async () =>
+        {
+            // No synchronization context here: the continuation runs on the client's reader.
+            Assert.Equal(3, await TestCallService.AddAsync(client, 1, 2).ConfigureAwait(false));
+            continuedOn = Thread.CurrentThread.Name;
+
+            // Waiting for another reply on the reader itself: only a reader that takes over can read it.
+            Task<int> next = TestCallService.AddAsync(client, 3, 4).AsTask();
+            return next.Wait(Generous) ? next.Result : -1;
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("RingIpc call client", continuedOn, StringComparison.Ordinal);
+        Assert.Equal(7, second);
+        Assert.Equal(11, await TestCallService.AddAsync(client, 5, 6).AsTask().WaitAsync(Generous));
+    }
+
+    [Fact]
     public async Task Calls_run_one_at_a_time_by_default_and_up_to_the_limit_when_asked()
     {
         foreach (int limit in new[] { 1, 4 })

@@ -14,6 +14,7 @@ internal sealed class TestCallService : ICallDispatcher
     public const int Bytes = 4;
     public const int Invalid = 5;
     public const int Overlap = 6;
+    public const int Block = 7;
 
     public static readonly CallContract Instance = new("RingIpc.Tests.TestCallService", 0x1234_5678_9ABC_DEF0UL);
 
@@ -76,6 +77,19 @@ internal sealed class TestCallService : ICallDispatcher
                 return;
             case Invalid:
                 throw new CallProtocolException("the test says this request is invalid");
+            case Block:
+                // A legacy call that blocks its thread (it completes synchronously), polling its token.
+                int limit = ReadInt(request.Span);
+                WaitStarted.TrySetResult(true);
+                var blocked = System.Diagnostics.Stopwatch.StartNew();
+                while (!cancellationToken.IsCancellationRequested && blocked.ElapsedMilliseconds < limit)
+                {
+                    Thread.Sleep(1);
+                }
+
+                WaitEnded.TrySetResult(cancellationToken.IsCancellationRequested);
+                cancellationToken.ThrowIfCancellationRequested();
+                return;
             case Overlap:
                 int now = Interlocked.Increment(ref _running);
                 int most;
@@ -146,6 +160,9 @@ internal sealed class TestCallService : ICallDispatcher
 
     public static ValueTask WaitAsync(CallClient client, int ms, CancellationToken cancellationToken = default) =>
         client.CallAsync(Wait, CallWriter.SizeOf<int>(), ms, WriteInt, cancellationToken);
+
+    public static ValueTask BlockAsync(CallClient client, int ms, CancellationToken cancellationToken = default) =>
+        client.CallAsync(Block, CallWriter.SizeOf<int>(), ms, WriteInt, cancellationToken);
 
     public static ValueTask ThrowAsync(CallClient client, string message) =>
         client.CallAsync(Throw, CallWriter.SizeOfString(message), message, WriteText, CancellationToken.None);
