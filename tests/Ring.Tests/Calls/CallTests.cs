@@ -176,8 +176,9 @@ public class CallTests
         string? continuedOn = null;
         int second = await Task.Run(async () =>
         {
-            // No synchronization context here: the continuation runs on the client's reader.
-            Assert.Equal(3, await TestCallService.AddAsync(client, 1, 2).ConfigureAwait(false));
+            // No synchronization context here, and the reply comes after the await (the handler waits 50 ms): the
+            // continuation runs on the client's reader.
+            await TestCallService.WaitAsync(client, 50).ConfigureAwait(false);
             continuedOn = Thread.CurrentThread.Name;
 
             // Waiting for another reply on the reader itself: only a reader that takes over can read it.

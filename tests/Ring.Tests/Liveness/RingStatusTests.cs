@@ -54,7 +54,14 @@ public class RingStatusTests
     {
         using var test = new TestRing("status-stalled", new RingOptions { Capacity = 4096 });
         Assert.True(test.Producer.TryClaim(8, out RingClaim claim));
-        Assert.False(test.Consumer.WaitForData(TimeSpan.FromMilliseconds(20))); // the consumer finds the head blocked
+        // The consumer finds the head blocked and stamps it before it sleeps (under load a short wait may spend all
+        // its time spinning: wait until the stamp is there).
+        for (int i = 0; i < 100 && test.Ring.Header.HeadBlockSince.LoadAcquire() == 0; i++)
+        {
+            Assert.False(test.Consumer.WaitForData(TimeSpan.FromMilliseconds(50)));
+        }
+
+        Assert.NotEqual(0, test.Ring.Header.HeadBlockSince.LoadAcquire());
         Thread.Sleep(400);
         using (SharedRing reader = SharedRing.Open(test.Name)) // a reader that never saw the block before
         {
