@@ -68,7 +68,7 @@ public sealed partial class RingConsumer
                 try
                 {
                     ThrowIfDisposed(); // disposed during the call above: register nothing, give the role up here
-                    registered = AsyncDataWaiter.Instance.WaitAsync(this, cancellationToken);
+                    registered = AsyncRingWaiter.Instance.WaitAsync(new DataWaitAsync(this, cancellationToken));
                 }
                 catch
                 {
@@ -91,5 +91,38 @@ public sealed partial class RingConsumer
         {
             Volatile.Write(ref _asyncWaitPending, false);
         }
+    }
+
+    /// <summary>A <see cref="WaitToReadAsync"/> on the waiter thread: for a record at the consumer's own head (a
+    /// message, or padding to release on the consumer's flow), recovering from dead producers before each sleep.</summary>
+    private sealed class DataWaitAsync(RingConsumer consumer, CancellationToken cancellationToken) : AsyncWait(consumer._ring, cancellationToken)
+    {
+        /// <summary>The consumer's own head: it cannot move while the wait is pending (the shared copy could be
+        /// changed by a hostile peer).</summary>
+        private readonly long _head = consumer.OwnHead;
+
+        public override WaitSide Side => consumer._ring.Signals.Data;
+
+        public override WaitStrategy Strategy => consumer.WaitStrategy;
+
+        public override WaitCounters Counters => consumer.Waits;
+
+        protected override bool IsDisposed => consumer.IsDisposed;
+
+        protected override ObjectDisposedException Disposed() =>
+            new(nameof(RingConsumer), "The consumer or its ring was disposed while a read waited.");
+
+        protected override bool IsReady()
+        {
+            RecordCursor records = consumer._ring.Records;
+            Record record = records.Next(_head, _head + records.Capacity);
+            return record.Position != _head || record.State == RecordState.Message;
+        }
+
+        protected override void Recover() => HeadRecovery.Run(consumer._ring, _head);
+
+        /// <summary>The sleep that announced on this ring has withdrawn; before the completion, whose continuation
+        /// may register the next wait.</summary>
+        protected override void Release() => consumer.EndAsyncRoleHold();
     }
 }

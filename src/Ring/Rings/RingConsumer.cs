@@ -312,7 +312,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
             }
         }
 
-        AsyncDataWaiter.NotifyIfRunning();
+        AsyncRingWaiter.NotifyIfRunning();
         _asyncRoleHold.AwaitAndRelease(AsyncRoleHoldWaitMs);
     }
 

@@ -14,7 +14,7 @@ namespace RingIpc;
 /// <c>Write</c>. On an MPSC ring, any number of producers (in any processes) may write at once; on an SPSC ring
 /// there must be only one producer at a time.
 /// </remarks>
-public sealed unsafe class RingProducer : IDisposable
+public sealed unsafe partial class RingProducer : IDisposable
 {
     private readonly SharedRing _ring;
     private readonly byte* _data;
@@ -244,6 +244,8 @@ public sealed unsafe class RingProducer : IDisposable
                 _ring.Section.ReleaseReference();
             }
         }
+
+        AsyncRingWaiter.NotifyIfRunning();
     }
 
     /// <summary>Commits or aborts the claim at <paramref name="position"/> (called by <see cref="RingClaim"/>).</summary>
@@ -392,6 +394,15 @@ public sealed unsafe class RingProducer : IDisposable
             return true;
         }
 
+        long head = LoadValidHead(tail);
+        _headCache = head;
+        return end - head <= _capacity;
+    }
+
+    /// <summary>The consumer's head, checked against <paramref name="tail"/>.</summary>
+    /// <exception cref="RingFormatException">The positions are impossible (a corrupt or hostile peer).</exception>
+    private long LoadValidHead(long tail)
+    {
         long head = _head.LoadAcquire();
         // An MPSC producer's tail may be stale and behind the head: its CAS will fail and it will read the tail again.
         if (!(_multiProducer && tail < head))
@@ -399,8 +410,17 @@ public sealed unsafe class RingProducer : IDisposable
             RingHeader.ValidatePositions(head, tail, _capacity);
         }
 
-        _headCache = head;
-        return end - head <= _capacity;
+        return head;
+    }
+
+    /// <summary>Whether a record of <paramref name="recordLength"/> bytes fits now, from another thread than the
+    /// producer's (the async waiter): it reads the positions and writes nothing, not even the head cache.</summary>
+    private bool HasRoomSeenFromWaiter(int recordLength)
+    {
+        long tail = _multiProducer ? _tail.LoadAcquire() : Volatile.Read(ref _ownTail);
+        int toEnd = _capacity - (int)(tail & _mask);
+        int padding = recordLength > toEnd ? toEnd : 0;
+        return tail + padding + recordLength - LoadValidHead(tail) <= _capacity;
     }
 
     /// <summary>Commits a claimed record: one compare-and-swap of its header from (-length, claim marker) to

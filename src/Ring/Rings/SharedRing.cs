@@ -241,7 +241,7 @@ public sealed unsafe class SharedRing : IDisposable
 
             Signals.Dispose();
             OpenRings.Remove(this);
-            AsyncDataWaiter.NotifyIfRunning();
+            AsyncRingWaiter.NotifyIfRunning();
         }
     }
 
