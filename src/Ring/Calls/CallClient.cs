@@ -36,7 +36,9 @@ public sealed class CallClient : IDisposable
     private readonly SharedRing _requestRing;
     private readonly RingProducer _requests;
     private readonly ProcessIdentity _server;
-    private readonly object _sendGate = new();
+    /// <summary>One sender at a time on the request ring: a call, the queued cancels, the disconnect. A semaphore, so
+    /// that a call waiting for room in a full ring holds it across its awaits.</summary>
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly object _pendingGate = new();
     private readonly Dictionary<long, PendingCall> _pending = new();
     private readonly List<KeyValuePair<long, PendingCall>> _swept = new();
@@ -190,18 +192,28 @@ public sealed class CallClient : IDisposable
 
         Fail(new ObjectDisposedException(nameof(CallClient), $"The client of endpoint '{_endpoint}' was disposed; the call did not complete."));
         _monitor?.Dispose();
-        lock (_sendGate)
+        // A call waiting for room gives the gate up at once: Fail cancelled its wait.
+        bool gate = _sendGate.Wait(TimeSpan.FromSeconds(5));
+        try
         {
-            try
+            if (gate)
             {
-                CallFrameIo.TrySend(_requests, CallFrameKind.Disconnect, new CancelFrame { ClientKey = _key });
+                // A full ring gets a moment to take it; after that the server finds this process gone by its liveness check.
+                CallFrameIo.Send(_requests, CallFrameKind.Disconnect, new CancelFrame { ClientKey = _key }, 0, (byte)0, CallFrameIo.WriteNothing,
+                    TimeSpan.FromMilliseconds(200), CancellationToken.None);
             }
-            catch (Exception exception) when (exception is ObjectDisposedException or RingFormatException)
-            {
-                // The endpoint is gone or broken: nobody to tell.
-            }
-
+        }
+        catch (Exception exception) when (exception is TimeoutException or ObjectDisposedException or RingFormatException)
+        {
+            // No room, or the endpoint is gone or broken: nobody to tell.
+        }
+        finally
+        {
             _requests.Dispose();
+            if (gate)
+            {
+                _sendGate.Release();
+            }
         }
 
         Thread? reader;
@@ -264,72 +276,100 @@ public sealed class CallClient : IDisposable
             CallId = callId,
             MethodId = methodId,
         };
-        CallDeadline sendDeadline = CallDeadline.After(_options.SendTimeout);
-        bool locked = false;
-        try
+        bool holdsGate = _sendGate.Wait(0);
+        if (holdsGate)
         {
-            EnterSendGate(ref locked, pending.CancellationToken, sendDeadline);
-            ThrowIfFailed();
-            if (!pending.IsInFlight(callId))
+            bool done = true; // sent in place (the fast path: no allocation), no longer wanted, or failed
+            try
             {
-                return pending; // cancelled meanwhile: not worth sending
+                done = !ReadyToSend(pending, callId, ref header) || CallFrameIo.TrySend(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs);
+            }
+            catch (Exception exception)
+            {
+                EndUnsent(pending, callId, exception);
+            }
+            finally
+            {
+                if (done)
+                {
+                    _sendGate.Release();
+                }
             }
 
-            // The server gets the time left, so that its copy of the deadline passes with the caller's.
-            header.DeadlineMs = pending.Deadline.Timeout == Timeout.InfiniteTimeSpan
-                ? -1
-                : (int)Math.Min(int.MaxValue, Math.Ceiling(pending.Deadline.Remaining.TotalMilliseconds));
-            if (!CallFrameIo.TrySend(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs))
+            if (done)
             {
-                SendWhenRoom(header, argsLength, args, writeArgs, pending.CancellationToken, sendDeadline);
+                return pending;
+            }
+        }
+
+        // The ring is full, or another call is being sent: this one waits asynchronously (the caller has its ValueTask).
+        _ = SendWhenRoomAsync(pending, callId, header, argsLength, args, writeArgs, holdsGate);
+        return pending;
+    }
+
+    /// <summary>Whether the call is still to be sent (not cancelled meanwhile); sets the time it has left. Throws
+    /// the client's failure.</summary>
+    private bool ReadyToSend(PendingCall pending, long callId, ref CallFrame header)
+    {
+        ThrowIfFailed();
+        if (!pending.IsInFlight(callId))
+        {
+            return false;
+        }
+
+        // The server gets the time left, so that its copy of the deadline passes with the caller's.
+        header.DeadlineMs = pending.Deadline.Timeout == Timeout.InfiniteTimeSpan
+            ? -1
+            : (int)Math.Min(int.MaxValue, Math.Ceiling(pending.Deadline.Remaining.TotalMilliseconds));
+        return true;
+    }
+
+    /// <summary>Sends a call that found the ring full or the gate taken: waits for the gate, then for room
+    /// (<see cref="RingProducer.WaitToWriteAsync"/>, no thread blocked), up to
+    /// <see cref="CallClientOptions.SendTimeout"/>, ended early by the caller's token or the client's failure.</summary>
+    private async Task SendWhenRoomAsync<TArgs>(PendingCall pending, long callId, CallFrame header, int argsLength, TArgs args,
+        CallArgsWriter<TArgs> writeArgs, bool holdsGate)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, pending.CancellationToken);
+        if (_options.SendTimeout != Timeout.InfiniteTimeSpan)
+        {
+            wait.CancelAfter(_options.SendTimeout);
+        }
+
+        try
+        {
+            if (!holdsGate)
+            {
+                await _sendGate.WaitAsync(wait.Token).ConfigureAwait(false);
+                holdsGate = true;
+            }
+
+            while (ReadyToSend(pending, callId, ref header) && !CallFrameIo.TrySend(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs))
+            {
+                await _requests.WaitToWriteAsync(CallWriter.SizeOf<CallFrame>() + argsLength, wait.Token).ConfigureAwait(false);
             }
         }
         catch (Exception exception)
         {
-            // Nothing was sent: the call ends here with the reason (a server that died while we waited for room
-            // is reported as such, not as the cancellation of our wait; a cancelled caller was told by its callback).
-            End(pending, callId, _failure ?? (exception is OperationCanceledException && !pending.CancellationToken.IsCancellationRequested
-                ? new ObjectDisposedException(nameof(CallClient))
-                : exception));
+            EndUnsent(pending, callId, exception is OperationCanceledException && !_stop.IsCancellationRequested && !pending.CancellationToken.IsCancellationRequested
+                ? new TimeoutException($"The request ring of endpoint '{_endpoint}' had no room for {_options.SendTimeout.TotalMilliseconds:0} ms (the server is not keeping up); nothing was sent.")
+                : exception);
         }
         finally
         {
-            if (locked)
+            if (holdsGate)
             {
-                System.Threading.Monitor.Exit(_sendGate);
+                _sendGate.Release();
             }
         }
-
-        return pending;
     }
 
-    /// <summary>Takes the send lock, which a sender waiting for room in a full request ring may hold for a while:
-    /// the caller's token, the client's failure and <paramref name="deadline"/> end the wait.</summary>
-    private void EnterSendGate(ref bool locked, CancellationToken cancellationToken, CallDeadline deadline)
-    {
-        System.Threading.Monitor.TryEnter(_sendGate, ref locked);
-        while (!locked)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _stop.Token.ThrowIfCancellationRequested();
-            if (deadline.HasPassed)
-            {
-                throw new TimeoutException(
-                    $"The request ring of endpoint '{_endpoint}' had no room for {_options.SendTimeout.TotalMilliseconds:0} ms (other calls wait to be sent); nothing was sent.");
-            }
-
-            System.Threading.Monitor.TryEnter(_sendGate, 10, ref locked);
-        }
-    }
-
-    /// <summary>Waits for room in the full request ring (under the send lock), until <paramref name="deadline"/>,
-    /// the caller's token or the client's failure.</summary>
-    private void SendWhenRoom<TArgs>(in CallFrame header, int argsLength, in TArgs args, CallArgsWriter<TArgs> writeArgs,
-        CancellationToken cancellationToken, CallDeadline deadline)
-    {
-        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, cancellationToken) : null;
-        CallFrameIo.Send(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs, deadline.Remaining, linked?.Token ?? _stop.Token);
-    }
+    /// <summary>Ends a call that was not sent with the reason: a server that died while it waited for room is
+    /// reported as such, not as the cancellation of the wait; a cancelled caller was told by its callback.</summary>
+    private void EndUnsent(PendingCall pending, long callId, Exception exception) =>
+        End(pending, callId, Volatile.Read(ref _failure) ?? (exception is OperationCanceledException && !pending.CancellationToken.IsCancellationRequested
+            ? new ObjectDisposedException(nameof(CallClient))
+            : exception));
 
     private static readonly CallResultReader<byte> ReadNothing = static (ref CallReader reader) =>
     {
@@ -560,7 +600,7 @@ public sealed class CallClient : IDisposable
         }
 
         _swept.Clear();
-        SendQueuedCancels(wait: false); // never waits for a sender blocked on a full ring: the next tick tries again
+        SendQueuedCancels(); // never waits for a sender blocked on a full ring: the next tick tries again
     }
 
     private TimeoutException TimedOut(PendingCall pending) =>
@@ -569,26 +609,21 @@ public sealed class CallClient : IDisposable
     private void TellServerToCancel(long callId)
     {
         _cancelsToSend.Enqueue(callId);
-        SendQueuedCancels(wait: false);
+        SendQueuedCancels();
     }
 
     /// <summary>Sends queued cancels while the request ring has room. A caller cancelling never waits for a sender
     /// blocked on a full ring: it leaves the cancel to the monitor.</summary>
-    private void SendQueuedCancels(bool wait)
+    private void SendQueuedCancels()
     {
-        bool locked = false;
+        if (!_sendGate.Wait(0))
+        {
+            return;
+        }
+
         try
         {
-            if (wait)
-            {
-                System.Threading.Monitor.Enter(_sendGate, ref locked);
-            }
-            else
-            {
-                System.Threading.Monitor.TryEnter(_sendGate, ref locked);
-            }
-
-            if (!locked || Volatile.Read(ref _failure) is not null)
+            if (Volatile.Read(ref _failure) is not null)
             {
                 return;
             }
@@ -605,10 +640,7 @@ public sealed class CallClient : IDisposable
         }
         finally
         {
-            if (locked)
-            {
-                System.Threading.Monitor.Exit(_sendGate);
-            }
+            _sendGate.Release();
         }
     }
 

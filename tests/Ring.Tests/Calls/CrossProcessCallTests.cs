@@ -95,6 +95,67 @@ public class CrossProcessCallTests
         Assert.Throws<FileNotFoundException>(() => SharedRing.Open(name));
     }
 
+    [Fact]
+    public async Task A_call_that_finds_the_request_ring_full_waits_without_blocking_its_caller_and_ends_by_its_token_or_send_timeout()
+    {
+        using var name = new TempName("call-ring-full");
+        using CallHost host = LaunchHost(64, name);
+        using var client = CallClient.Connect(name, LegacyScannerContract.Instance, Generous, new CallClientOptions { SendTimeout = TimeSpan.FromMilliseconds(500) });
+        var scanner = new LegacyScannerProxy(client);
+        var data = new byte[client.MaxArgumentsLength - 64];
+        Assert.Equal(await scanner.ChecksumAsync(data, CancellationToken.None), await scanner.ChecksumAsync(data, CancellationToken.None));
+
+        Signal(host.Process.Id, "STOP"); // the server stops reading: its request ring fills
+        var accepted = new List<Task<uint>>();
+        try
+        {
+            Task<uint> call;
+            while (true)
+            {
+                var returned = Stopwatch.StartNew();
+                call = scanner.ChecksumAsync(data, CancellationToken.None).AsTask();
+                Assert.True(returned.Elapsed < TimeSpan.FromSeconds(2), "a call blocked its caller while the request ring was full");
+                Assert.True(accepted.Count < 100, "the request ring never filled");
+
+                // Still pending after the 500 ms send timeout: it is in the ring, waiting for the stopped server.
+                if (await Task.WhenAny(call, Task.Delay(800)) == call)
+                {
+                    break; // it could not be sent
+                }
+
+                accepted.Add(call);
+            }
+
+            var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(Generous));
+            Assert.Contains("had no room for 500 ms", timedOut.Message, StringComparison.Ordinal);
+
+            // A cancelled call ends at once, though its send is still waiting for room (the host's client has the
+            // default 10 s send timeout: a caller blocked until room came would show here).
+            using var cancel = new CancellationTokenSource();
+            var returnedIn = Stopwatch.StartNew();
+            Task<uint> cancelled = new LegacyScannerProxy(host.Client).ChecksumAsync(data, cancel.Token).AsTask();
+            Assert.True(returnedIn.Elapsed < TimeSpan.FromSeconds(2), "the call blocked its caller");
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Generous));
+        }
+        finally
+        {
+            Signal(host.Process.Id, "CONT");
+        }
+
+        // The calls that made it into the ring are served once the server runs again, and new calls go through.
+        Assert.NotEmpty(accepted);
+        await Task.WhenAll(accepted).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(await scanner.ChecksumAsync(data, CancellationToken.None), await accepted[0]);
+    }
+
+    private static void Signal(int processId, string signal)
+    {
+        using Process kill = Process.Start("kill", $"-{signal} {processId}")!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     private static CallHost LaunchHost(int bits, string endpoint)
     {
         var info = bits == 32
