@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Security.Cryptography;
@@ -286,7 +287,7 @@ public sealed class CallClient : IDisposable
             }
             catch (Exception exception)
             {
-                EndUnsent(pending, callId, exception);
+                EndUnsent(pending, callId, exception, pending.CancellationToken);
             }
             finally
             {
@@ -302,8 +303,32 @@ public sealed class CallClient : IDisposable
             }
         }
 
-        // The ring is full, or another call is being sent: this one waits asynchronously (the caller has its ValueTask).
-        _ = SendWhenRoomAsync(pending, callId, header, argsLength, args, writeArgs, holdsGate);
+        // The ring is full, or another call is being sent: this one is encoded now (the caller may reuse its arguments
+        // once this returns) and sent asynchronously (the caller has its ValueTask).
+        CancellationToken callerToken = pending.CancellationToken;
+        byte[] frame;
+        int frameLength;
+        try
+        {
+            if (!holdsGate && !ReadyToSend(pending, callId, ref header))
+            {
+                return pending;
+            }
+
+            frame = CallFrameIo.EncodeRented(header, argsLength, args, writeArgs, out frameLength);
+        }
+        catch (Exception exception)
+        {
+            if (holdsGate)
+            {
+                _sendGate.Release();
+            }
+
+            EndUnsent(pending, callId, exception, callerToken);
+            return pending;
+        }
+
+        _ = SendWhenRoomAsync(pending, callId, frame, frameLength, callerToken, holdsGate);
         return pending;
     }
 
@@ -324,13 +349,14 @@ public sealed class CallClient : IDisposable
         return true;
     }
 
-    /// <summary>Sends a call that found the ring full or the gate taken: waits for the gate, then for room
-    /// (<see cref="RingProducer.WaitToWriteAsync"/>, no thread blocked), up to
-    /// <see cref="CallClientOptions.SendTimeout"/>, ended early by the caller's token or the client's failure.</summary>
-    private async Task SendWhenRoomAsync<TArgs>(PendingCall pending, long callId, CallFrame header, int argsLength, TArgs args,
-        CallArgsWriter<TArgs> writeArgs, bool holdsGate)
+    /// <summary>Sends a call that found the ring full or the gate taken, already encoded in <paramref name="frame"/>
+    /// (rented; returned here): waits for the gate, then for room (<see cref="RingProducer.WaitToWriteAsync"/>, no
+    /// thread blocked), up to <see cref="CallClientOptions.SendTimeout"/>, ended early by the caller's token or the
+    /// client's failure. The call is only ever touched by its id from here on: once it has ended, its instance may
+    /// carry another call.</summary>
+    private async Task SendWhenRoomAsync(PendingCall pending, long callId, byte[] frame, int length, CancellationToken callerToken, bool holdsGate)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, pending.CancellationToken);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, callerToken);
         if (_options.SendTimeout != Timeout.InfiniteTimeSpan)
         {
             wait.CancelAfter(_options.SendTimeout);
@@ -344,19 +370,20 @@ public sealed class CallClient : IDisposable
                 holdsGate = true;
             }
 
-            while (ReadyToSend(pending, callId, ref header) && !CallFrameIo.TrySend(_requests, CallFrameKind.Call, header, argsLength, args, writeArgs))
+            while (StillWanted(pending, callId) && !_requests.TryWrite(frame.AsSpan(0, length), (int)CallFrameKind.Call))
             {
-                await _requests.WaitToWriteAsync(CallWriter.SizeOf<CallFrame>() + argsLength, wait.Token).ConfigureAwait(false);
+                await _requests.WaitToWriteAsync(length, wait.Token).ConfigureAwait(false);
             }
         }
         catch (Exception exception)
         {
-            EndUnsent(pending, callId, exception is OperationCanceledException && !_stop.IsCancellationRequested && !pending.CancellationToken.IsCancellationRequested
+            EndUnsent(pending, callId, exception is OperationCanceledException && !_stop.IsCancellationRequested && !callerToken.IsCancellationRequested
                 ? new TimeoutException($"The request ring of endpoint '{_endpoint}' had no room for {_options.SendTimeout.TotalMilliseconds:0} ms (the server is not keeping up); nothing was sent.")
-                : exception);
+                : exception, callerToken);
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(frame);
             if (holdsGate)
             {
                 _sendGate.Release();
@@ -364,10 +391,17 @@ public sealed class CallClient : IDisposable
         }
     }
 
+    /// <summary>Whether call <paramref name="callId"/> is still to be sent; throws the client's failure.</summary>
+    private bool StillWanted(PendingCall pending, long callId)
+    {
+        ThrowIfFailed();
+        return pending.IsInFlight(callId);
+    }
+
     /// <summary>Ends a call that was not sent with the reason: a server that died while it waited for room is
     /// reported as such, not as the cancellation of the wait; a cancelled caller was told by its callback.</summary>
-    private void EndUnsent(PendingCall pending, long callId, Exception exception) =>
-        End(pending, callId, Volatile.Read(ref _failure) ?? (exception is OperationCanceledException && !pending.CancellationToken.IsCancellationRequested
+    private void EndUnsent(PendingCall pending, long callId, Exception exception, CancellationToken callerToken) =>
+        End(pending, callId, Volatile.Read(ref _failure) ?? (exception is OperationCanceledException && !callerToken.IsCancellationRequested
             ? new ObjectDisposedException(nameof(CallClient))
             : exception));
 
@@ -390,8 +424,8 @@ public sealed class CallClient : IDisposable
     private void StartReader()
     {
         var thread = new Thread(ReadReplies) { IsBackground = true, Name = "RingIpc call client " + _endpoint };
+        thread.Start(); // before it is published: Dispose joins only started threads
         Volatile.Write(ref _reader, thread);
-        thread.Start();
     }
 
     /// <summary>The reader: takes replies off the reply ring, waiting by the client's wait strategy, and completes
@@ -441,14 +475,28 @@ public sealed class CallClient : IDisposable
         int last = _replied.Count - 1;
         for (int i = 0; i < last; i++)
         {
-            _replied[i].Complete(inline: false);
+            Complete(_replied[i], inline: false);
         }
 
         PendingCall inline = _replied[last];
         _replied.Clear();
         long running = _inline.Enter();
-        inline.Complete(inline: true);
+        Complete(inline, inline: true);
         return _inline.Leave(running);
+    }
+
+    /// <summary>Completes a call on the reader. A continuation (or a synchronization context's Post) that throws
+    /// here must neither kill the reader nor keep the other calls of the batch from completing.</summary>
+    private static void Complete(PendingCall pending, bool inline)
+    {
+        try
+        {
+            pending.Complete(inline);
+        }
+        catch (Exception)
+        {
+            // The call was completed before its continuation threw: there is nobody left to tell.
+        }
     }
 
     /// <summary>One reply frame, on the reader (its payload is valid only here).</summary>

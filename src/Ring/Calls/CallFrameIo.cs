@@ -32,16 +32,32 @@ internal static class CallFrameIo
             return;
         }
 
-        int length = checked(Unsafe.SizeOf<THeader>() + bodyLength);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        byte[] buffer = EncodeRented(header, bodyLength, body, writeBody, out int length);
         try
         {
-            Encode(buffer.AsSpan(0, length), header, bodyLength, body, writeBody);
             producer.Write(buffer.AsSpan(0, length), (int)kind, timeout, cancellationToken);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Encodes one frame into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it).</summary>
+    public static byte[] EncodeRented<THeader, TBody>(in THeader header, int bodyLength, in TBody body, CallArgsWriter<TBody> writeBody, out int length)
+        where THeader : unmanaged
+    {
+        length = checked(Unsafe.SizeOf<THeader>() + bodyLength);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Encode(buffer.AsSpan(0, length), header, bodyLength, body, writeBody);
+            return buffer;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 

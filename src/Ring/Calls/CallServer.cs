@@ -44,6 +44,9 @@ public sealed class CallServer : IDisposable
     private readonly Timer _liveness;
     private readonly ProcessIdentity? _launcher;
     private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    [ThreadStatic]
+    private static CallServer? t_serving;
+
     private Thread _reader; // the thread that reads now (a new one takes over from a reader stuck in a long call)
     private string? _stopReason;
     private int _disposed;
@@ -132,7 +135,9 @@ public sealed class CallServer : IDisposable
         Volatile.Write(ref _stopReason, reason);
         _stop.Cancel();
         _liveness.Dispose();
-        _inline.Dispose();
+
+        // Cancel the calls first: a reader running one inline (a blocking handler) returns sooner.
+        CloseAll();
         Thread reader;
         do
         {
@@ -145,14 +150,13 @@ public sealed class CallServer : IDisposable
         }
         while (reader != Volatile.Read(ref _reader));
 
-        foreach (ServerConnection connection in _connections.Values)
-        {
-            SendAccept(connection, CallFrameKind.Closed);
-            Close(connection);
-        }
+        _inline.Dispose();
+        CloseAll(); // a connect the reader took meanwhile
 
         // Every running call's token is cancelled now; give them a moment to return (waiting ones are ended unrun).
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); _calls.Running > 0 && waited.Elapsed < TimeSpan.FromSeconds(5);)
+        // A handler that stops the server itself is not waited for.
+        int own = t_serving == this ? 1 : 0;
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); _calls.Running > own && waited.Elapsed < TimeSpan.FromSeconds(5);)
         {
             Thread.Sleep(1);
         }
@@ -161,6 +165,16 @@ public sealed class CallServer : IDisposable
         _requestRing.Dispose();
         SharedRing.Delete(_name);
         _completion.TrySetResult(true);
+    }
+
+    /// <summary>Tells every client the server closes, and closes its connection (its calls' tokens are cancelled).</summary>
+    private void CloseAll()
+    {
+        foreach (ServerConnection connection in _connections.Values)
+        {
+            SendAccept(connection, CallFrameKind.Closed);
+            Close(connection);
+        }
     }
 
     internal static void ValidateEndpointName(string name)
@@ -178,8 +192,8 @@ public sealed class CallServer : IDisposable
     private void StartReader()
     {
         var thread = new Thread(ReadLoop) { IsBackground = true, Name = "RingIpc call server " + _name };
+        thread.Start(); // before it is published: Stop joins only started threads
         Volatile.Write(ref _reader, thread);
-        thread.Start();
     }
 
     /// <summary>The reader: takes request frames off the ring, waiting by the server's wait strategy, and starts
@@ -365,7 +379,18 @@ public sealed class CallServer : IDisposable
         {
             if (!work.Connection.IsClosed && !work.IsCancellationRequested)
             {
-                await _dispatcher.DispatchAsync(work.MethodId, work.Arguments, work.Reply, work.Token).ConfigureAwait(false);
+                ValueTask dispatch;
+                t_serving = this; // for a handler that stops the server from its synchronous part
+                try
+                {
+                    dispatch = _dispatcher.DispatchAsync(work.MethodId, work.Arguments, work.Reply, work.Token);
+                }
+                finally
+                {
+                    t_serving = null;
+                }
+
+                await dispatch.ConfigureAwait(false);
             }
             else
             {
@@ -387,11 +412,35 @@ public sealed class CallServer : IDisposable
             fault = (exception.GetType().FullName!, exception.Message);
         }
 
-        Reply(work, status, fault);
-        work.Connection.End(work);
-        if (_calls.Next() is { } next)
+        try
         {
-            ThreadPool.UnsafeQueueUserWorkItem(_runQueued, next);
+            Reply(work, status, fault);
+        }
+        catch (Exception)
+        {
+            // Never lose the running slot (the next calls would wait for ever): a reply that failed in an unforeseen
+            // way drops its client.
+            TryClose(work.Connection);
+        }
+        finally
+        {
+            work.Connection.End(work);
+            if (_calls.Next() is { } next)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(_runQueued, next);
+            }
+        }
+    }
+
+    private void TryClose(ServerConnection connection)
+    {
+        try
+        {
+            Close(connection);
+        }
+        catch (Exception)
+        {
+            connection.Dispose(); // deleting a dead client's reply ring failed: it stays for the next stale-ring sweep
         }
     }
 

@@ -42,7 +42,14 @@ internal sealed class InlineCallWatch : IDisposable
         long running = Interlocked.Increment(ref _state);
         if (Volatile.Read(ref _armed) == 0 && Interlocked.CompareExchange(ref _armed, 1, 0) == 0)
         {
-            _timer.Change(_period, _period);
+            try
+            {
+                _timer.Change(_period, _period);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Stopping (Mono throws where .NET returns false): the work runs unwatched.
+            }
         }
 
         return running;
@@ -52,6 +59,21 @@ internal sealed class InlineCallWatch : IDisposable
     public bool Leave(long running) => Interlocked.CompareExchange(ref _state, running + 1, running) == running;
 
     public void Dispose() => _timer.Dispose();
+
+    /// <summary>Starts the new reader. A thread that cannot be created (out of memory) must not kill the timer
+    /// thread, nor leave nobody reading: the takeover is undone, so the old reader reads on when its work returns
+    /// (nothing else moves the state meanwhile: the old reader is in its work, and no new reader exists).</summary>
+    private void StartReader(long takenOver)
+    {
+        try
+        {
+            _startReader();
+        }
+        catch (Exception exception) when (exception is OutOfMemoryException or ThreadStartException or InvalidOperationException)
+        {
+            Interlocked.CompareExchange(ref _state, takenOver - 1, takenOver);
+        }
+    }
 
     private void Tick()
     {
@@ -67,7 +89,7 @@ internal sealed class InlineCallWatch : IDisposable
             {
                 if (state == _seen && Interlocked.CompareExchange(ref _state, state + 1, state) == state)
                 {
-                    _startReader(); // the call outlasted a whole tick: a new reader takes over
+                    StartReader(state + 1); // the work outlasted a whole tick: a new reader takes over
                 }
 
                 _seen = state;

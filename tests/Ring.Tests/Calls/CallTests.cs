@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
@@ -171,20 +172,29 @@ public class CallTests
     public async Task A_continuation_that_blocks_the_clients_reader_does_not_hold_up_later_replies()
     {
         using var name = new TempName("call-inline");
-        using var server = CallServer.Start(name, new TestCallService());
+        var service = new TestCallService();
+        using var server = CallServer.Start(name, service);
         using var client = CallClient.Connect(name, TestCallService.Instance, Generous);
         string? continuedOn = null;
-        int second = await Task.Run(async () =>
-        {
-            // No synchronization context here, and the reply comes after the await (the handler waits 50 ms): the
-            // continuation runs on the client's reader.
-            await TestCallService.WaitAsync(client, 50).ConfigureAwait(false);
-            continuedOn = Thread.CurrentThread.Name;
+        var continued = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-            // Waiting for another reply on the reader itself: only a reader that takes over can read it.
-            Task<int> next = TestCallService.AddAsync(client, 3, 4).AsTask();
-            return next.Wait(Generous) ? next.Result : -1;
-        }).WaitAsync(TimeSpan.FromSeconds(30));
+        // The continuation is registered before the reply can exist (the handler waits for the gate), from a pool
+        // thread (no synchronization context to capture): it runs on the client's reader.
+        await Task.Run(() =>
+        {
+            ValueTaskAwaiter awaiter = TestCallService.GateAsync(client).GetAwaiter();
+            awaiter.UnsafeOnCompleted(() =>
+            {
+                awaiter.GetResult();
+                continuedOn = Thread.CurrentThread.Name;
+
+                // Waiting for another reply on the reader itself: only a reader that takes over can read it.
+                Task<int> next = TestCallService.AddAsync(client, 3, 4).AsTask();
+                continued.SetResult(next.Wait(Generous) ? next.Result : -1);
+            });
+        });
+        service.GateOpened.SetResult(true);
+        int second = await continued.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.StartsWith("RingIpc call client", continuedOn, StringComparison.Ordinal);
         Assert.Equal(7, second);
         Assert.Equal(11, await TestCallService.AddAsync(client, 5, 6).AsTask().WaitAsync(Generous));

@@ -15,6 +15,7 @@ internal sealed class TestCallService : ICallDispatcher
     public const int Invalid = 5;
     public const int Overlap = 6;
     public const int Block = 7;
+    public const int Gate = 8;
 
     public static readonly CallContract Instance = new("RingIpc.Tests.TestCallService", 0x1234_5678_9ABC_DEF0UL);
 
@@ -28,6 +29,9 @@ internal sealed class TestCallService : ICallDispatcher
 
     /// <summary>Set when a <see cref="Wait"/> handler starts.</summary>
     public TaskCompletionSource<bool> WaitStarted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>What a <see cref="Gate"/> handler waits for.</summary>
+    public TaskCompletionSource<bool> GateOpened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The most <see cref="Overlap"/> handlers that ran at once.</summary>
     public int MostRunning => Volatile.Read(ref _mostRunning);
@@ -89,6 +93,9 @@ internal sealed class TestCallService : ICallDispatcher
 
                 WaitEnded.TrySetResult(cancellationToken.IsCancellationRequested);
                 cancellationToken.ThrowIfCancellationRequested();
+                return;
+            case Gate:
+                await GateOpened.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
                 return;
             case Overlap:
                 int now = Interlocked.Increment(ref _running);
@@ -163,6 +170,9 @@ internal sealed class TestCallService : ICallDispatcher
 
     public static ValueTask BlockAsync(CallClient client, int ms, CancellationToken cancellationToken = default) =>
         client.CallAsync(Block, CallWriter.SizeOf<int>(), ms, WriteInt, cancellationToken);
+
+    public static ValueTask GateAsync(CallClient client) =>
+        client.CallAsync(Gate, 0, (byte)0, static (ref CallWriter writer, in byte nothing) => { }, CancellationToken.None);
 
     public static ValueTask ThrowAsync(CallClient client, string message) =>
         client.CallAsync(Throw, CallWriter.SizeOfString(message), message, WriteText, CancellationToken.None);
