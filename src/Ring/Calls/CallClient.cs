@@ -328,7 +328,7 @@ public sealed class CallClient : IDisposable
             return pending;
         }
 
-        _ = SendWhenRoomAsync(pending, callId, frame, frameLength, callerToken, holdsGate);
+        _ = SendWhenRoomAsync(pending, callId, frame, frameLength, callerToken, pending.Deadline, holdsGate);
         return pending;
     }
 
@@ -354,12 +354,20 @@ public sealed class CallClient : IDisposable
     /// thread blocked), up to <see cref="CallClientOptions.SendTimeout"/>, ended early by the caller's token or the
     /// client's failure. The call is only ever touched by its id from here on: once it has ended, its instance may
     /// carry another call.</summary>
-    private async Task SendWhenRoomAsync(PendingCall pending, long callId, byte[] frame, int length, CancellationToken callerToken, bool holdsGate)
+    private async Task SendWhenRoomAsync(PendingCall pending, long callId, byte[] frame, int length, CancellationToken callerToken, CallDeadline deadline, bool holdsGate)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, callerToken);
-        if (_options.SendTimeout != Timeout.InfiniteTimeSpan)
+        // The wait ends with the send timeout or the call's own deadline, whichever comes first: a call that has
+        // ended must not keep the gate.
+        TimeSpan limit = _options.SendTimeout;
+        if (deadline.Timeout != Timeout.InfiniteTimeSpan && (limit == Timeout.InfiniteTimeSpan || deadline.Remaining < limit))
         {
-            wait.CancelAfter(_options.SendTimeout);
+            limit = deadline.Remaining;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, callerToken);
+        if (limit != Timeout.InfiniteTimeSpan)
+        {
+            wait.CancelAfter(limit);
         }
 
         try

@@ -133,38 +133,50 @@ public sealed class CallServer : IDisposable
         }
 
         Volatile.Write(ref _stopReason, reason);
-        _stop.Cancel();
-        _liveness.Dispose();
-
-        // Cancel the calls first: a reader running one inline (a blocking handler) returns sooner.
-        CloseAll();
-        Thread reader;
-        do
+        try
         {
-            // A reader replaced meanwhile hands over to a new one, which sees the stop at once.
-            reader = Volatile.Read(ref _reader);
-            if (reader != Thread.CurrentThread)
+            _stop.Cancel();
+            _liveness.Dispose();
+
+            // Cancel the calls first: a reader running one inline (a blocking handler) returns sooner.
+            CloseAll();
+            Thread reader;
+            do
             {
-                reader.Join(TimeSpan.FromSeconds(5));
+                // A reader replaced meanwhile hands over to a new one, which sees the stop at once.
+                reader = Volatile.Read(ref _reader);
+                if (reader != Thread.CurrentThread)
+                {
+                    reader.Join(TimeSpan.FromSeconds(5));
+                }
+            }
+            while (reader != Volatile.Read(ref _reader));
+
+            _inline.Dispose();
+            CloseAll(); // a connect the reader took meanwhile
+
+            // Every running call's token is cancelled now; give them a moment to return (waiting ones are ended unrun).
+            // A handler that stops the server from its synchronous part is not waited for.
+            int own = t_serving == this ? 1 : 0;
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); _calls.Running > own && waited.Elapsed < TimeSpan.FromSeconds(5);)
+            {
+                Thread.Sleep(1);
             }
         }
-        while (reader != Volatile.Read(ref _reader));
-
-        _inline.Dispose();
-        CloseAll(); // a connect the reader took meanwhile
-
-        // Every running call's token is cancelled now; give them a moment to return (waiting ones are ended unrun).
-        // A handler that stops the server itself is not waited for.
-        int own = t_serving == this ? 1 : 0;
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); _calls.Running > own && waited.Elapsed < TimeSpan.FromSeconds(5);)
+        finally
         {
-            Thread.Sleep(1);
+            // Whatever failed above, the endpoint goes and a host's Main returns.
+            _requests.Dispose();
+            _requestRing.Dispose();
+            try
+            {
+                SharedRing.Delete(_name);
+            }
+            finally
+            {
+                _completion.TrySetResult(true);
+            }
         }
-
-        _requests.Dispose();
-        _requestRing.Dispose();
-        SharedRing.Delete(_name);
-        _completion.TrySetResult(true);
     }
 
     /// <summary>Tells every client the server closes, and closes its connection (its calls' tokens are cancelled).</summary>
@@ -173,7 +185,7 @@ public sealed class CallServer : IDisposable
         foreach (ServerConnection connection in _connections.Values)
         {
             SendAccept(connection, CallFrameKind.Closed);
-            Close(connection);
+            TryClose(connection);
         }
     }
 
@@ -373,6 +385,28 @@ public sealed class CallServer : IDisposable
     /// synchronously, allocating nothing, when the handler does.</summary>
     private async ValueTask RunAsync(CallWork work)
     {
+        try
+        {
+            await RunAndReplyAsync(work).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Never lose the running slot (the next calls would wait for ever): a call that failed in an unforeseen
+            // way (a reply that could not be sent, a fault whose message threw) drops its client.
+            TryClose(work.Connection);
+        }
+        finally
+        {
+            work.Connection.End(work);
+            if (_calls.Next() is { } next)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(_runQueued, next);
+            }
+        }
+    }
+
+    private async ValueTask RunAndReplyAsync(CallWork work)
+    {
         CallStatus status = CallStatus.Ok;
         (string Type, string Message) fault = default;
         try
@@ -412,24 +446,7 @@ public sealed class CallServer : IDisposable
             fault = (exception.GetType().FullName!, exception.Message);
         }
 
-        try
-        {
-            Reply(work, status, fault);
-        }
-        catch (Exception)
-        {
-            // Never lose the running slot (the next calls would wait for ever): a reply that failed in an unforeseen
-            // way drops its client.
-            TryClose(work.Connection);
-        }
-        finally
-        {
-            work.Connection.End(work);
-            if (_calls.Next() is { } next)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(_runQueued, next);
-            }
-        }
+        Reply(work, status, fault);
     }
 
     private void TryClose(ServerConnection connection)

@@ -80,6 +80,10 @@ internal sealed class CallWork
         {
             // Released meanwhile: the call has ended.
         }
+        catch (AggregateException)
+        {
+            // A callback the handler registered threw: its call is cancelled all the same.
+        }
     }
 
     /// <summary>Gives the buffers back (an instance that is not pooled again).</summary>
