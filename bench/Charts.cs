@@ -14,7 +14,7 @@ namespace RingIpc.Bench;
 internal static class Charts
 {
     private const string FontName = "DejaVu Sans";
-    private const int Width = 1000;
+    private const int Width = 1400;
     private const int Height = 620;
     private static readonly (string Label, double Quantile)[] PercentileTicks = { ("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999) };
 
@@ -38,8 +38,8 @@ internal static class Charts
     }
 
     /// <summary>Writes <c>latency.svg/.png</c> (one line per round-trip row across p50 .. p99.9) and returns their paths.</summary>
-    public static IReadOnlyList<string> Latency(IReadOnlyList<(string Label, double[] SortedMicroseconds)> rows, string directory) =>
-        Percentiles("Round-trip latency percentiles", rows.Select(row => (row.Label, (Func<double, double>)(q => LatencyTable.Percentile(row.SortedMicroseconds, q)))),
+    public static IReadOnlyList<string> Latency(IReadOnlyList<LatencyRow> rows, string directory) =>
+        Percentiles("Round-trip latency percentiles", rows.Select(row => ($"{row.Label}, {row.PayloadBytes} B", (Func<double, double>)(q => LatencyTable.Percentile(row.SortedMicroseconds, q)))),
             directory, "latency");
 
     /// <summary>Writes <c>rpc.svg/.png</c> (one line per RPC row and pattern across p50 .. p99.9, each the median over the
@@ -77,7 +77,7 @@ internal static class Charts
         plot.Title(title);
         plot.Axes.Bottom.Label.Text = xLabel;
         plot.Axes.Left.Label.Text = yLabel;
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(Edge.Right); // beside the data, never over a line
         return plot;
     }
 

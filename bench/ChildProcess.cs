@@ -40,22 +40,5 @@ internal static class ChildProcess
     }
 
     /// <summary>Waits for the child's single result line: "&lt;messages&gt; &lt;seconds&gt;".</summary>
-    public static (long Messages, double Seconds) ReadResult(Process child, TimeSpan timeout)
-    {
-        string? line = child.StandardOutput.ReadLine();
-        if (!child.WaitForExit((int)timeout.TotalMilliseconds))
-        {
-            child.Kill();
-            throw new TimeoutException("the consumer process did not finish");
-        }
-
-        string[] parts = (line ?? "").Split(' ');
-        if (child.ExitCode != 0 || parts.Length != 2)
-        {
-            throw new InvalidOperationException($"the consumer process failed (exit {child.ExitCode}): {line}");
-        }
-
-        return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
-            double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-    }
+    public static (long Messages, double Seconds) ReadResult(Process child, TimeSpan timeout) => new ResultLines(child, 1).Wait(timeout)[0];
 }

@@ -1,23 +1,25 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace RingIpc.Bench;
 
-/// <summary>The round-trip table: percentiles of each transport's sorted round-trip times, in microseconds.</summary>
+/// <summary>The round-trip table: percentiles of each row's sorted round-trip times, in microseconds.</summary>
 internal static class LatencyTable
 {
-    /// <summary>The markdown table; each row's p50 is also given relative to the first row's.</summary>
-    public static IEnumerable<string> Format(IReadOnlyList<(string Label, double[] SortedMicroseconds)> rows)
+    /// <summary>The markdown table; each row's p50 is also given as a multiple of the floor's.</summary>
+    public static IEnumerable<string> Format(IReadOnlyList<LatencyRow> rows)
     {
-        yield return "| round trip | count | p50 (µs) | p90 | p99 | p99.9 | max | p50 vs first row |";
-        yield return "|---|---:|---:|---:|---:|---:|---:|---:|";
-        double firstP50 = Percentile(rows[0].SortedMicroseconds, 0.5);
-        foreach ((string label, double[] times) in rows)
+        yield return "| round trip | payload (B) | count | p50 (µs) | p90 | p99 | p99.9 | max | p50 vs floor |";
+        yield return "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+        double floor = Percentile(rows.First(row => row.Transport == RoundTripLatency.FloorLabel).SortedMicroseconds, 0.5);
+        foreach (LatencyRow row in rows)
         {
+            double[] times = row.SortedMicroseconds;
             double p50 = Percentile(times, 0.5);
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {times.Length:N0} | {p50:N2} | {Percentile(times, 0.9):N2} | {Percentile(times, 0.99):N2} | {Percentile(times, 0.999):N2} | {times[^1]:N1} | {firstP50 / p50:N2}x |");
+                $"| {row.Label} | {row.PayloadBytes} | {times.Length:N0} | {p50:N2} | {Percentile(times, 0.9):N2} | {Percentile(times, 0.99):N2} | {Percentile(times, 0.999):N2} | {times[^1]:N1} | {p50 / floor:N2}x |");
         }
     }
 

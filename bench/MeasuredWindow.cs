@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -9,13 +10,18 @@ internal sealed class MeasuredWindow
 {
     private readonly double _warmupSeconds;
     private readonly double _measuredSeconds;
+    private readonly Action? _onMeasuring;
     private readonly Stopwatch _clock = new();
     private long _startCount = -1;
     private double _startSeconds;
     private long _messages;
     private double _seconds;
 
-    public MeasuredWindow(double warmupSeconds, double measuredSeconds) => (_warmupSeconds, _measuredSeconds) = (warmupSeconds, measuredSeconds);
+    /// <param name="warmupSeconds">The warm-up, from the first message.</param>
+    /// <param name="measuredSeconds">The measured span after it.</param>
+    /// <param name="onMeasuring">Runs once, when the warm-up is over (before the span's first count).</param>
+    public MeasuredWindow(double warmupSeconds, double measuredSeconds, Action? onMeasuring = null) =>
+        (_warmupSeconds, _measuredSeconds, _onMeasuring) = (warmupSeconds, measuredSeconds, onMeasuring);
 
     /// <summary>Called after each batch with the number of messages received so far; true once the span is complete.</summary>
     public bool Observe(long received)
@@ -30,7 +36,8 @@ internal sealed class MeasuredWindow
         {
             if (now >= _warmupSeconds)
             {
-                (_startCount, _startSeconds) = (received, now);
+                _onMeasuring?.Invoke();
+                (_startCount, _startSeconds) = (received, _clock.Elapsed.TotalSeconds);
             }
 
             return false;

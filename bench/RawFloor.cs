@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Linq;
 using System.Threading;
 
 namespace RingIpc.Bench;
@@ -17,44 +18,69 @@ internal static class RawFloor
     private const int DataBytes = 4 << 20;
     private const int HeadOffset = 0;
     private const int TailOffset = 128;
+
+    /// <summary>Where the writer stopped writing the previous size (written once per size, before <see cref="PhaseOffset"/>).</summary>
+    private const int SwitchOffset = 192;
+
+    /// <summary>The index of the size the writer writes now.</summary>
+    private const int PhaseOffset = 200;
     private const int DataOffset = 256;
 
-    /// <summary>The writer, in the main process: messages and seconds as the reader measured them.</summary>
-    public static (long Messages, double Seconds) Run(int messageSize, TimeSpan warmup, TimeSpan measured)
+    /// <summary>The writer, in the main process: per size, messages and seconds as the reader measured them.</summary>
+    public static (long Messages, double Seconds)[] Run(int[] sizes, RowTiming timing)
     {
         string name = $"bench-floor-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
             using var section = SharedSection.Create(name, DataOffset + DataBytes);
-            using Process child = ChildProcess.Start(false, "floor-consumer", name, $"{messageSize}",
-                warmup.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                measured.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using Process child = ChildProcess.Start(false, "floor-consumer", name, SizeSeries.FormatSizes(sizes), timing.Argument);
+            var results = new ResultLines(child, sizes.Length);
             ref long head = ref Index(section, HeadOffset);
             ref long tail = ref Index(section, TailOffset);
             Span<byte> data = section.GetSpan(DataOffset, DataBytes);
             long position = 0;
             long knownHead = 0;
-            for (long sequence = 0; !child.HasExited;)
+            using (CorePinning.PinMain())
             {
-                // The reader's head is read only when the space known to be free runs out (its cache line stays put).
-                // Acquire: the reader's head store follows its copy, so space below the head is free to overwrite.
-                if (position - knownHead > DataBytes - messageSize)
+                for (int phase = 0; phase < sizes.Length; phase++)
                 {
-                    knownHead = Volatile.Read(ref head);
-                    if (position - knownHead > DataBytes - messageSize)
+                    int size = sizes[phase];
+                    for (long sequence = 0; (sequence & 63) != 0 || results.Done <= phase;)
                     {
-                        Thread.SpinWait(1);
+                        // The reader's head is read only when the space known to be free runs out (its cache line stays put).
+                        // Acquire: the reader's head store follows its copy, so space below the head is free to overwrite.
+                        if (position - knownHead > DataBytes - size)
+                        {
+                            knownHead = Volatile.Read(ref head);
+                            if (position - knownHead > DataBytes - size)
+                            {
+                                if (results.Done > phase)
+                                {
+                                    break;
+                                }
+
+                                CpuPause.Once();
+                            }
+
+                            continue;
+                        }
+
+                        BinaryPrimitives.WriteInt64LittleEndian(data.Slice((int)(position % DataBytes), size), sequence++);
+                        position += size;
+                        Volatile.Write(ref tail, position); // release: the payload before the index that publishes it
                     }
 
-                    continue;
+                    if (phase + 1 < sizes.Length)
+                    {
+                        // Release, in this order: the reader that sees a tail past the switch then sees the new phase too.
+                        Volatile.Write(ref Index(section, SwitchOffset), position);
+                        Volatile.Write(ref Index(section, PhaseOffset), phase + 1);
+                        position = AlignUp(position, sizes[phase + 1]);
+                    }
                 }
-
-                BinaryPrimitives.WriteInt64LittleEndian(data.Slice((int)(position % DataBytes), messageSize), sequence++);
-                position += messageSize;
-                Volatile.Write(ref tail, position); // release: the payload before the index that publishes it
             }
 
-            return ChildProcess.ReadResult(child, TimeSpan.FromMinutes(1));
+            return results.Wait(TimeSpan.FromMinutes(1));
         }
         finally
         {
@@ -62,22 +88,41 @@ internal static class RawFloor
         }
     }
 
-    /// <summary>The reader, in the child: copies every message out and checks its sequence number.</summary>
-    public static int Consume(string name, int messageSize, double warmupSeconds, double measuredSeconds)
+    /// <summary>The reader, in the child: copies every message out and checks its sequence number; one result line per size.</summary>
+    public static int Consume(string name, int[] sizes, RowTiming timing)
     {
         using var section = SharedSection.Open(name);
         ref long head = ref Index(section, HeadOffset);
         ref long tail = ref Index(section, TailOffset);
         Span<byte> data = section.GetSpan(DataOffset, DataBytes);
-        byte[] copy = new byte[messageSize];
-        var window = new MeasuredWindow(warmupSeconds, measuredSeconds);
+        byte[] copy = new byte[sizes.Max()];
         var idle = Stopwatch.StartNew();
         long position = 0;
+        long switchAt = long.MaxValue;
+        int phase = 0; // the size of the records at position
+        int measuring = 0; // the size being measured: phase, or one more while the previous size drains
+        long sequence = 0;
         long received = 0;
+        MeasuredWindow window = timing.Window(0);
         while (true)
         {
-            long published = Volatile.Read(ref tail); // acquire: pairs with the writer's release of its tail
-            if (published == position)
+            // Acquire, tail first: a tail past the writer's switch comes with the phase and switch position stored before it.
+            long published = Volatile.Read(ref tail);
+            if (switchAt == long.MaxValue && Volatile.Read(ref Index(section, PhaseOffset)) > phase)
+            {
+                switchAt = Volatile.Read(ref Index(section, SwitchOffset));
+            }
+
+            if (position == switchAt)
+            {
+                phase++;
+                position = AlignUp(position, sizes[phase]);
+                (switchAt, sequence) = (long.MaxValue, 0);
+                continue;
+            }
+
+            long limit = Math.Min(published, switchAt);
+            if (limit == position)
             {
                 if (idle.Elapsed > TimeSpan.FromMinutes(1))
                 {
@@ -85,93 +130,44 @@ internal static class RawFloor
                     return 1;
                 }
 
-                Thread.SpinWait(1);
+                CpuPause.Once();
                 continue;
             }
 
-            for (; position < published; position += messageSize, received++)
+            idle.Restart();
+            int size = sizes[phase];
+            for (; position < limit; position += size, sequence++)
             {
-                data.Slice((int)(position % DataBytes), messageSize).CopyTo(copy);
-                if (BinaryPrimitives.ReadInt64LittleEndian(copy) != received)
+                data.Slice((int)(position % DataBytes), size).CopyTo(copy);
+                if (BinaryPrimitives.ReadInt64LittleEndian(copy) != sequence)
                 {
-                    Console.WriteLine($"message {received} out of sequence");
+                    Console.WriteLine($"message {sequence} of {size} B out of sequence");
                     return 1;
                 }
             }
 
             Volatile.Write(ref head, position); // release: the copies before the space is handed back
+            if (phase != measuring)
+            {
+                continue;
+            }
+
+            received = sequence;
             if (window.Observe(received))
             {
                 Console.WriteLine(window.ResultLine);
-                return 0;
-            }
-        }
-    }
-
-    /// <summary>Round trips through one shared cache line: this process stores an odd count, the child answers with the
-    /// next even one. Returns the round-trip times in microseconds, sorted.</summary>
-    public static double[] RoundTrips(int count)
-    {
-        string name = $"bench-floor-rt-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            using var section = SharedSection.Create(name, 4096);
-            using Process child = ChildProcess.Start(false, "floor-echo", name, $"{count}");
-            ref long line = ref Index(section, 0);
-            var times = new double[count];
-            var idle = Stopwatch.StartNew();
-            for (int i = 0; i < count; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                Volatile.Write(ref line, 2L * i + 1);
-                while (Volatile.Read(ref line) != 2L * i + 2)
+                if (++measuring == sizes.Length)
                 {
-                    if (idle.Elapsed > TimeSpan.FromMinutes(1))
-                    {
-                        throw new TimeoutException("the floor echo process did not answer");
-                    }
-
-                    Thread.SpinWait(1);
+                    return 0;
                 }
 
-                times[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
+                window = timing.Window(measuring);
             }
-
-            ChildProcess.ReadResult(child, TimeSpan.FromMinutes(1));
-            Array.Sort(times);
-            return times;
-        }
-        finally
-        {
-            SharedSection.Delete(name);
         }
     }
 
-    /// <summary>The child of <see cref="RoundTrips"/>: answers every odd count with the next even one.</summary>
-    public static int Echo(string name, int count)
-    {
-        using var section = SharedSection.Open(name);
-        ref long line = ref Index(section, 0);
-        var idle = Stopwatch.StartNew();
-        for (long i = 0; i < count; i++)
-        {
-            while (Volatile.Read(ref line) != 2 * i + 1)
-            {
-                if (idle.Elapsed > TimeSpan.FromMinutes(1))
-                {
-                    Console.WriteLine("timeout");
-                    return 1;
-                }
+    private static long AlignUp(long position, int size) => (position + size - 1) / size * size;
 
-                Thread.SpinWait(1);
-            }
-
-            Volatile.Write(ref line, 2 * i + 2);
-        }
-
-        Console.WriteLine($"{count} 0");
-        return 0;
-    }
-
-    private static ref long Index(SharedSection section, int offset) => ref MemoryMarshal.Cast<byte, long>(section.GetSpan(offset, 8))[0];
+    /// <summary>The 8-byte word at <paramref name="offset"/> of the section.</summary>
+    public static ref long Index(SharedSection section, int offset) => ref MemoryMarshal.Cast<byte, long>(section.GetSpan(offset, 8))[0];
 }

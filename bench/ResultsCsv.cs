@@ -48,4 +48,16 @@ internal static class ResultsCsv
 
         File.AppendAllLines(path, lines);
     }
+
+    /// <summary>Appends the round-trip rows: pattern <c>round-trip</c> (back to back) or <c>round-trip-paused</c> (1 ms
+    /// before each), the percentiles in nanoseconds, one run each. Every echo was checked (a wrong one fails the run).</summary>
+    public static void Append(string path, IReadOnlyList<LatencyRow> rows)
+    {
+        File.AppendAllLines(path, rows.Select(row =>
+        {
+            string Ns(double quantile) => (LatencyTable.Percentile(row.SortedMicroseconds, quantile) * 1000).ToString("F0", CultureInfo.InvariantCulture);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{row.Transport},{row.Pattern},{row.Strategy},{row.PayloadBytes},,,{Ns(0.5)},{Ns(0.9)},{Ns(0.99)},{Ns(0.999)},{Ns(1)},1,0");
+        }));
+    }
 }

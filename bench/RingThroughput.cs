@@ -1,103 +1,226 @@
 using System;
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Globalization;
 using System.Threading;
 
 namespace RingIpc.Bench;
 
-/// <summary>One process writes fixed-size messages into a ring; a child process reads them in batches and checks
-/// their sequence numbers. The child measures for a fixed time after a warm-up (so both sides run their final,
-/// tiered-up code, not the first tier the JIT starts with), then exits; the writer stops when it has.</summary>
+/// <summary>A RingIpc throughput row: the ring's kind, how messages are written and read, and how many processes write.</summary>
+/// <param name="Kind">SPSC or MPSC.</param>
+/// <param name="ZeroCopy">False: <c>TryWrite</c> copies each message in and the reader copies it out of a batch
+/// <c>Read</c>. True: the writer fills a <c>TryClaim</c> in place and commits it, the reader checks it in place.</param>
+/// <param name="Producers">1, or 2 for MPSC: this process and a second child process write at once.</param>
+internal sealed record RingRow(RingKind Kind, bool ZeroCopy = false, int Producers = 1)
+{
+    /// <summary>The row's label in the tables, e.g. "ring spsc", "ring mpsc zero-copy", "ring mpsc 2 procs".</summary>
+    public string Label => $"ring {Kind.ToString().ToLowerInvariant()}" + (ZeroCopy ? " zero-copy" : "") + (Producers > 1 ? $" {Producers} procs" : "");
+}
+
+/// <summary>One process writes fixed-size messages into a ring (with a second writer process for a 2-producer row); a
+/// child process reads them in batches and checks every writer's sequence numbers. For each payload size of the row in
+/// turn, the child measures for a fixed time after a warm-up (so every side runs its final, tiered-up code, not the
+/// first tier the JIT starts with) and prints its result; the writers then move to the next size (<see cref="SizeSeries"/>).</summary>
 internal static class RingThroughput
 {
-    /// <summary>The producer side, run by the main process: returns messages and seconds as the consumer measured them.</summary>
-    public static (long Messages, double Seconds) Run(RingKind kind, int messageSize, TimeSpan warmup, TimeSpan measured)
+    /// <summary>The message type of this process's messages; a second writer process writes type 2.</summary>
+    private const int MainWriter = 1;
+
+    /// <summary>The writer side, run by the main process: returns, per size, messages and seconds as the consumer measured them.</summary>
+    public static (long Messages, double Seconds)[] Run(RingRow row, int[] sizes, RowTiming timing)
     {
         string name = $"bench-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        Process? secondWriter = null;
         try
         {
-            using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 1 << 22 });
+            using var ring = SharedRing.Create(name, new RingOptions { Kind = row.Kind, Capacity = 1 << 22 });
             using var producer = ring.CreateProducer();
-            using Process child = ChildProcess.Start(false, "ring-consumer", name,
-                warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture), measured.TotalSeconds.ToString(CultureInfo.InvariantCulture));
-            int childExited = 0;
-            var watcher = new Thread(() =>
+            using Process child = ChildProcess.Start(false, "ring-consumer", name, row.ZeroCopy ? "zero-copy" : "copy", $"{row.Producers}",
+                SizeSeries.FormatSizes(sizes), timing.Argument);
+            var results = new ResultLines(child, sizes.Length);
+            if (row.Producers > 1)
             {
-                child.WaitForExit();
-                Volatile.Write(ref childExited, 1);
-            }) { IsBackground = true };
-            watcher.Start();
+                // Told each move to the next size by one line on its standard input; stops when that closes.
+                secondWriter = ChildProcess.Start(true, "ring-producer", name, row.ZeroCopy ? "zero-copy" : "copy", SizeSeries.FormatSizes(sizes), $"{MainWriter + 1}");
+            }
 
-            Span<byte> message = stackalloc byte[messageSize];
-            for (long i = 0; Volatile.Read(ref childExited) == 0;)
+            using (CorePinning.PinMain())
             {
-                BinaryPrimitives.WriteInt64LittleEndian(message, i);
-                if (producer.TryWrite(message))
+                long written = 0;
+                for (int phase = 0; phase < sizes.Length; phase++)
                 {
-                    i++;
-                }
-                else
-                {
-                    Thread.SpinWait(8);
+                    int finished = phase;
+                    written = Produce(producer, row.ZeroCopy, sizes[phase], written, MainWriter, () => results.Done > finished);
+                    secondWriter?.StandardInput.WriteLine();
+                    secondWriter?.StandardInput.Flush();
                 }
             }
 
-            return ChildProcess.ReadResult(child, TimeSpan.FromMinutes(2));
+            return results.Wait(TimeSpan.FromMinutes(2));
         }
         finally
         {
+            if (secondWriter is not null)
+            {
+                secondWriter.StandardInput.Close();
+                if (!secondWriter.WaitForExit(60_000))
+                {
+                    secondWriter.Kill();
+                }
+
+                secondWriter.Dispose();
+            }
+
             SharedRing.Delete(name);
         }
     }
 
-    /// <summary>The consumer side, run in the child process; prints "&lt;messages&gt; &lt;seconds&gt;" of the measured
-    /// span and fails (exit 1) if a message was lost, duplicated or reordered.</summary>
-    public static int Consume(string name, double warmupSeconds, double measuredSeconds)
+    /// <summary>The second writer process of a 2-producer row: writes type <paramref name="writer"/> messages of each
+    /// size in turn, moving on at each line on its standard input, until that closes.</summary>
+    public static int ProduceInChild(string name, bool zeroCopy, int[] sizes, int writer)
+    {
+        using var ring = SharedRing.Open(name);
+        using var producer = ring.CreateProducer();
+        int moves = 0;
+        var stdin = new Thread(() =>
+        {
+            while (Console.In.ReadLine() is not null)
+            {
+                Interlocked.Increment(ref moves);
+            }
+
+            Volatile.Write(ref moves, int.MaxValue);
+        }) { IsBackground = true };
+        stdin.Start();
+        long written = 0;
+        for (int phase = 0; phase < sizes.Length && Volatile.Read(ref moves) < int.MaxValue; phase++)
+        {
+            int finished = phase;
+            written = Produce(producer, zeroCopy, sizes[phase], written, writer, () => Volatile.Read(ref moves) > finished);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Writes numbered messages of one writer and one size (<see cref="SizeSeries.Stamp"/>) until
+    /// <paramref name="done"/> (checked every 64 messages, and at every poll of a full ring); one pause between polls of a
+    /// full ring. Returns how many it wrote.</summary>
+    private static long Produce(RingProducer producer, bool zeroCopy, int messageSize, long previousCount, int writer, Func<bool> done)
+    {
+        Span<byte> message = stackalloc byte[messageSize];
+        for (long i = 0; ;)
+        {
+            bool written;
+            if (zeroCopy)
+            {
+                written = producer.TryClaim(messageSize, out RingClaim claim, writer);
+                if (written)
+                {
+                    SizeSeries.Stamp(claim.Span, i, previousCount);
+                    claim.Commit();
+                }
+            }
+            else
+            {
+                SizeSeries.Stamp(message, i, previousCount);
+                written = producer.TryWrite(message, writer);
+            }
+
+            if (written)
+            {
+                if ((++i & 63) == 0 && done())
+                {
+                    return i;
+                }
+            }
+            else
+            {
+                if (done())
+                {
+                    return i;
+                }
+
+                CpuPause.Once();
+            }
+        }
+    }
+
+    /// <summary>The consumer side, run in the child process; prints "&lt;messages&gt; &lt;seconds&gt;" of each size's
+    /// measured span and fails (exit 1) if a message was lost, duplicated or reordered.</summary>
+    public static int Consume(string name, bool zeroCopy, int writers, int[] sizes, RowTiming timing)
     {
         using var ring = SharedRing.Open(name);
         using var consumer = ring.CreateConsumer();
-        long expected = 0;
+        long received = 0;
         long wrong = 0;
-        byte[] copy = new byte[ring.MaxMessageLength];
-        RingMessageHandler handler = (_, payload) =>
+        var series = new SizeSeries[MainWriter + writers]; // indexed by message type: 1 and, with two writers, 2
+        for (int writer = MainWriter; writer < series.Length; writer++)
         {
-            // Copy out, then check, as every transport's reader does (a zero-copy reader may skip the copy).
-            payload.CopyTo(copy);
-            if (BinaryPrimitives.ReadInt64LittleEndian(copy) != expected)
+            series[writer] = new SizeSeries(sizes);
+        }
+
+        byte[] copy = new byte[ring.MaxMessageLength];
+        RingMessageHandler handler = (type, payload) =>
+        {
+            // Copy out, then check, as every transport's reader does; a zero-copy reader checks in place.
+            ReadOnlySpan<byte> checkedBytes = payload;
+            if (!zeroCopy)
+            {
+                payload.CopyTo(copy);
+                checkedBytes = copy.AsSpan(0, payload.Length);
+            }
+
+            SeriesCheck check = type >= MainWriter && type < series.Length ? series[type].Check(checkedBytes) : SeriesCheck.Wrong;
+            if (check == SeriesCheck.Counted)
+            {
+                received++;
+            }
+            else if (check == SeriesCheck.Wrong)
             {
                 wrong++;
             }
-
-            expected++;
         };
-        var window = new MeasuredWindow(warmupSeconds, measuredSeconds);
         var idle = Stopwatch.StartNew();
-        while (true)
+        for (int phase = 0; phase < sizes.Length; phase++)
         {
-            if (consumer.Read(handler, 1024) == 0)
+            received = 0;
+            MeasuredWindow window = timing.Window(phase);
+            while (true)
             {
-                if (idle.Elapsed > TimeSpan.FromMinutes(2))
+                if (consumer.Read(handler, 1024) == 0)
                 {
-                    Console.WriteLine("timeout");
+                    if (idle.Elapsed > TimeSpan.FromMinutes(2))
+                    {
+                        Console.WriteLine("timeout");
+                        return 1;
+                    }
+
+                    CpuPause.Once();
+                    continue;
+                }
+
+                idle.Restart();
+                if (wrong != 0)
+                {
+                    Console.WriteLine($"{wrong} messages out of sequence");
                     return 1;
                 }
 
-                Thread.SpinWait(8);
-                continue;
+                if (window.Observe(received))
+                {
+                    Console.WriteLine(window.ResultLine);
+                    break;
+                }
             }
 
-            if (wrong != 0)
+            if (phase + 1 < sizes.Length)
             {
-                Console.WriteLine($"{wrong} messages out of sequence");
-                return 1;
-            }
-
-            if (window.Observe(expected))
-            {
-                Console.WriteLine(window.ResultLine);
-                return 0;
+                for (int writer = MainWriter; writer < series.Length; writer++)
+                {
+                    series[writer].Advance();
+                }
             }
         }
+
+        return 0;
     }
 }

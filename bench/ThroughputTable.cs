@@ -22,34 +22,52 @@ internal static class ThroughputTable
     /// <summary>The transport every ratio is taken against.</summary>
     public const string Reference = "ring spsc";
 
-    /// <summary>Runs every row <paramref name="repetitions"/> times, reporting progress on standard error.</summary>
-    public static List<ThroughputSample> Measure(IReadOnlyList<int> sizes, int repetitions, TimeSpan warmup, TimeSpan measured)
+    /// <summary>Every row of the harness, in the order they run within a repetition.</summary>
+    public static IReadOnlyList<(string Transport, Func<int[], RowTiming, (long Messages, double Seconds)[]> Run)> Rows()
     {
-        var rows = new List<(string Transport, Func<int, (long Messages, double Seconds)> Run)>
+        var rows = new List<(string, Func<int[], RowTiming, (long Messages, double Seconds)[]>)>();
+        foreach (RingRow ring in new[]
         {
-            (Reference, size => RingThroughput.Run(RingKind.Spsc, size, warmup, measured)),
-            ("ring mpsc", size => RingThroughput.Run(RingKind.Mpsc, size, warmup, measured)),
-            ("floor ring", size => RawFloor.Run(size, warmup, measured)),
-            ("memcpy", size => MemcpyCeiling.Run(size, warmup, measured)),
-        };
+            new RingRow(RingKind.Spsc), new RingRow(RingKind.Spsc, ZeroCopy: true), new RingRow(RingKind.Mpsc),
+            new RingRow(RingKind.Mpsc, ZeroCopy: true), new RingRow(RingKind.Mpsc, Producers: 2),
+        })
+        {
+            rows.Add((ring.Label, (sizes, timing) => RingThroughput.Run(ring, sizes, timing)));
+        }
+
+        rows.Add(("floor ring", RawFloor.Run));
+        rows.Add(("memcpy", MemcpyCeiling.Run));
         foreach (StreamKind kind in Enum.GetValues<StreamKind>())
         {
             foreach (bool buffered in new[] { false, true })
             {
-                rows.Add((StreamTransport.Label(kind, buffered), size => StreamThroughput.Run(kind, buffered, size, warmup, measured)));
+                rows.Add((StreamTransport.Label(kind, buffered), (sizes, timing) => StreamThroughput.Run(kind, buffered, sizes, timing)));
             }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Runs the rows whose transport <paramref name="include"/> accepts <paramref name="repetitions"/> times,
+    /// interleaved; each row measures every size in one pair of processes. Progress goes to standard error.</summary>
+    public static List<ThroughputSample> Measure(int[] sizes, int repetitions, RowTiming timing, Func<string, bool> include)
+    {
+        var rows = Rows().Where(row => include(row.Transport)).ToList();
+        if (!rows.Any(row => row.Transport == Reference))
+        {
+            throw new ArgumentException($"the throughput rows must include {Reference}, the reference of every ratio");
         }
 
         var samples = new List<ThroughputSample>();
         for (int repetition = 1; repetition <= repetitions; repetition++)
         {
-            foreach (int size in sizes)
+            Console.Error.WriteLine($"throughput: repetition {repetition}/{repetitions} ({rows.Count} rows × {sizes.Length} sizes)");
+            foreach ((string transport, Func<int[], RowTiming, (long Messages, double Seconds)[]> run) in rows)
             {
-                Console.Error.WriteLine($"throughput: repetition {repetition}/{repetitions}, {size} B");
-                foreach ((string transport, Func<int, (long Messages, double Seconds)> run) in rows)
+                (long Messages, double Seconds)[] results = run(sizes, timing);
+                for (int i = 0; i < sizes.Length; i++)
                 {
-                    (long messages, double seconds) = run(size);
-                    samples.Add(new ThroughputSample(transport, size, repetition, messages / seconds));
+                    samples.Add(new ThroughputSample(transport, sizes[i], repetition, results[i].Messages / results[i].Seconds));
                 }
             }
         }
@@ -63,7 +81,7 @@ internal static class ThroughputTable
     {
         yield return "| transport | payload (B) | msg/s (median) | min–max msg/s | GB/s | vs ring spsc |";
         yield return "|---|---:|---:|---:|---:|---:|";
-        foreach (var group in samples.GroupBy(s => (s.PayloadBytes, s.Transport)))
+        foreach (var group in samples.GroupBy(s => (s.PayloadBytes, s.Transport)).OrderBy(g => g.Key.PayloadBytes))
         {
             double[] rates = group.Select(s => s.MessagesPerSecond).ToArray();
             double[] ratios = group.Select(s => s.MessagesPerSecond / ReferenceRate(samples, s)).ToArray();

@@ -24,7 +24,7 @@ new_dll="bench/bin/Release/net10.0/RingIpc.Bench.dll"
 rate() { dotnet "$1" ring "$2" "$3" | awk '{ gsub(",", "", $4); print $4 }'; }
 for i in $(seq 1 "$reps"); do
   for kind in spsc mpsc; do
-    for size in 8 64 256 1024; do
+    for size in 16 64 256 1024; do
       echo "ring $kind $size $(rate "$base_dll" "$kind" "$size") $(rate "$new_dll" "$kind" "$size")" >> "$work/pairs.txt"
     done
   done

@@ -7,10 +7,11 @@ namespace RingIpc.Peer;
 /// timeout fails the run, so a lost wake-up cannot go unnoticed.</summary>
 internal static class BlockingPeer
 {
-    public static int Produce(string name, int producer, long count, int waitTimeoutSeconds)
+    /// <summary>Writes bursts (<see cref="WriteBursts"/>) under the named strategy (<see cref="Strict.Strategy"/>).</summary>
+    public static int Produce(string name, int producer, long count, int waitTimeoutSeconds, string strategy)
     {
         using SharedRing ring = SharedRing.Open(name);
-        using RingProducer writer = ring.CreateProducer(Strict.Strategy("default"));
+        using RingProducer writer = ring.CreateProducer(Strict.Strategy(strategy));
         string? error = WriteBursts(writer, producer, count, TimeSpan.MaxValue, TimeSpan.FromSeconds(waitTimeoutSeconds), out _, out _);
         if (error is not null)
         {

@@ -66,7 +66,7 @@ public static class Program
             {
                 "produce" => Produce(args[1], Int(args[2]), Long(args[3]), Int(args[4])),
                 "consume" => Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4])),
-                "produce-blocking" => BlockingPeer.Produce(args[1], Int(args[2]), Long(args[3]), Int(args[4])),
+                "produce-blocking" => BlockingPeer.Produce(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args.Length > 5 ? args[5] : "default"),
                 "consume-blocking" => BlockingPeer.Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args[5], async: false),
                 "consume-async" => BlockingPeer.Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args[5], async: true),
                 "idle-cpu" => SignalingPeer.MeasureIdleCpu(args[1], Int(args[2])),

@@ -119,7 +119,7 @@ internal struct WaitLoop
         }
         else
         {
-            Thread.SpinWait(4);
+            CpuPause.Once();
         }
     }
 }

@@ -17,7 +17,7 @@ public class BenchSmokeTests
         string[] lines = output.Split('\n', StringSplitOptions.TrimEntries);
         string[] transports =
         {
-            "ring spsc", "ring mpsc", "floor ring", "memcpy", "anon pipe", "anon pipe +buf", "named pipe", "named pipe +buf", "unix socket", "unix socket +buf", "tcp", "tcp +buf",
+            "ring spsc", "ring spsc zero-copy", "ring mpsc", "ring mpsc zero-copy", "ring mpsc 2 procs", "floor ring", "memcpy", "anon pipe", "anon pipe +buf", "named pipe", "named pipe +buf", "unix socket", "unix socket +buf", "tcp", "tcp +buf",
         };
         foreach (string transport in transports)
         {
@@ -41,14 +41,28 @@ public class BenchSmokeTests
             Assert.Contains(label, throughput, StringComparison.Ordinal);
         }
 
-        foreach (string label in new[] { "percentile", "p99.9", "ring busy-spin, back to back", "font-family=\"DejaVu Sans\"" })
+        foreach (string label in new[] { "percentile", "p99.9", "ring busy-spin, back to back, 16 B", "font-family=\"DejaVu Sans\"" })
         {
             Assert.Contains(label, latency, StringComparison.Ordinal);
         }
-        foreach (string row in new[] { "pipe, 1 ms pause", "ring default (spin-then-block), 1 ms pause", "floor: one cache line, spinning", "ring busy-spin, back to back" })
+
+        // Every round-trip row ran at both sizes, and the floor once.
+        Assert.Contains(lines, line => line.StartsWith("| floor: one cache line, back to back | 8 | ", StringComparison.Ordinal));
+        string[] roundTrips =
         {
-            Assert.Contains(lines, line => line.StartsWith($"| {row} | ", StringComparison.Ordinal));
+            "ring busy-spin, back to back", "ring default (spin-then-block), back to back", "anon pipe, back to back", "unix socket, back to back",
+            "ring default (spin-then-block), 1 ms pause", "anon pipe, 1 ms pause", "unix socket, 1 ms pause",
+        };
+        foreach (string row in roundTrips)
+        {
+            foreach (int size in new[] { 16, 256 })
+            {
+                Assert.Contains(lines, line => line.StartsWith($"| {row} | {size} | ", StringComparison.Ordinal));
+            }
         }
+
+        // The targets are computed from the run (every latency target has its rows even in the quick run).
+        Assert.Contains(lines, line => line.StartsWith("| busy-spin round trip p50 ≤ 1.15× the floor (16 B) | ", StringComparison.Ordinal) && !line.Contains("not run", StringComparison.Ordinal));
 
         // The RPC section: every call transport ran back to back, and all but busy-spin with pauses too.
         string[] calls = { "RingIpc, default (spin-then-block)", "RingIpc, busy-spin", "StreamJsonRpc, named pipe", "hand-written, named pipe" };

@@ -121,7 +121,7 @@ public class CrossBitnessTests
     {
         using var name = new TempName("x32-slow");
         using var ring = SharedRing.Create(name, new RingOptions { Capacity = 4096 });
-        (string consumer, string[] producers) = PeerExchange.Run(name, 200_000, new PeerSpec("consume-blocking", Extra: "slow"), PeerSpec.Of32("produce-blocking"));
+        (string consumer, string[] producers) = PeerExchange.Run(name, 200_000, new PeerSpec("consume-blocking", Extra: "slow"), new PeerSpec("produce-blocking", Is32Bit: true, Extra: "block0"));
         Signaling.CrossProcessSignalingTests.AssertSleptAndWasWoken(producers[0]);
         Signaling.CrossProcessSignalingTests.AssertNoSleepPolled(consumer);
     }

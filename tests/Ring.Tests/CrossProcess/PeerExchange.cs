@@ -35,7 +35,9 @@ internal static class PeerExchange
         }
 
         PeerProcess[] producerProcesses = producers
-            .Select((p, id) => Start(p, ring, id.ToString(CultureInfo.InvariantCulture), count, p.Mode == "produce" ? "170" : "30"))
+            .Select((p, id) => p.Mode == "produce"
+                ? Start(p, ring, id.ToString(CultureInfo.InvariantCulture), count, "170")
+                : Start(p, ring, id.ToString(CultureInfo.InvariantCulture), count, "30", p.Extra))
             .ToArray();
         try
         {
