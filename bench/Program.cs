@@ -127,7 +127,7 @@ public static class Program
         {
             RowTiming timing = options.Timing;
             Console.WriteLine("Throughput: this process writes, a child process reads (copies each payload out and checks its sequence number;");
-            Console.WriteLine("zero-copy rows fill a claim in place and check in place). Each row measures every size in one pair of processes:");
+            Console.WriteLine("a zero-copy writer fills a claim in place instead of copying a message in). Each row measures every size in one pair of processes:");
             Console.WriteLine($"{timing.FirstWarmup.TotalSeconds:0.##} s warm-up before the first size, {timing.Warmup.TotalSeconds:0.##} s before each other, then {timing.Measured.TotalSeconds:0.##} s measured by the reader.");
             Console.WriteLine($"Rows interleaved, {options.Repetitions} repetition(s); median, range, and the median of the same-repetition ratios to ring spsc.");
             Console.WriteLine();

@@ -207,11 +207,11 @@ public class ReadmePromiseTests
             Assert.Equal(RingHeader.Size + 1_048_576L, new FileInfo(name.Path).Length);
         }
 
-        Assert.Equal(1000, WaitStrategy.DefaultSpinCount);
-        Assert.Equal(1000, WaitStrategy.Default.SpinCount);
+        Assert.Equal(4000, WaitStrategy.DefaultSpinCount);
+        Assert.Equal(4000, WaitStrategy.Default.SpinCount);
         Assert.Equal(WaitStrategyKind.SpinThenBlock, WaitStrategy.Default.Kind);
-        Assert.Equal(1000, WaitStrategy.SpinThenBlock().SpinCount);
-        Assert.Equal(1000, WaitStrategy.SpinThenYield().SpinCount);
+        Assert.Equal(4000, WaitStrategy.SpinThenBlock().SpinCount);
+        Assert.Equal(4000, WaitStrategy.SpinThenYield().SpinCount);
     }
 
     /// <summary>Fills the longest message in place: 8-byte words that depend on their index and on <paramref name="seed"/>,
