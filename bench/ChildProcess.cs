@@ -39,6 +39,23 @@ internal static class ChildProcess
         return info;
     }
 
+    /// <summary>Kills <paramref name="child"/> if it is still running (a row that failed must not leave its reader
+    /// spinning); call in a <c>finally</c> after the row's own wait.</summary>
+    public static void KillIfRunning(Process? child)
+    {
+        try
+        {
+            if (child is not null && !child.HasExited)
+            {
+                child.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited meanwhile, or never started.
+        }
+    }
+
     /// <summary>Waits for the child's single result line: "&lt;messages&gt; &lt;seconds&gt;".</summary>
     public static (long Messages, double Seconds) ReadResult(Process child, TimeSpan timeout) => new ResultLines(child, 1).Wait(timeout)[0];
 }

@@ -99,6 +99,7 @@ public static class Program
         /// <summary>Why these options cannot run, or null.</summary>
         public string? Invalid() =>
             Repetitions < 1 ? "--repetitions must be at least 1"
+            : Sizes.Distinct().Count() != Sizes.Length ? "every size may be given once"
             : Sizes.Any(size => !ValidSize(size)) ? $"every size must be a power of two from {SizeSeries.MinimumSize} bytes to {MaxSize / 1024} KiB"
             : MeasuredGiven is <= 0 or > 60 ? "--measured must be more than 0 and at most 60 seconds"
             : Sections?.FirstOrDefault(section => !new[] { "throughput", "latency", "rpc" }.Contains(section, StringComparer.OrdinalIgnoreCase)) is { } unknown

@@ -30,10 +30,11 @@ internal static class RawFloor
     public static (long Messages, double Seconds)[] Run(int[] sizes, RowTiming timing)
     {
         string name = $"bench-floor-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        Process? child = null;
         try
         {
             using var section = SharedSection.Create(name, DataOffset + DataBytes);
-            using Process child = ChildProcess.Start(false, "floor-consumer", name, SizeSeries.FormatSizes(sizes), timing.Argument);
+            child = ChildProcess.Start(false, "floor-consumer", name, SizeSeries.FormatSizes(sizes), timing.Argument);
             var results = new ResultLines(child, sizes.Length);
             ref long head = ref Index(section, HeadOffset);
             ref long tail = ref Index(section, TailOffset);
@@ -84,6 +85,8 @@ internal static class RawFloor
         }
         finally
         {
+            ChildProcess.KillIfRunning(child);
+            child?.Dispose();
             SharedSection.Delete(name);
         }
     }

@@ -29,19 +29,26 @@ internal static class RingThroughput
     public static (long Messages, double Seconds)[] Run(RingRow row, int[] sizes, RowTiming timing)
     {
         string name = $"bench-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        Process? child = null;
         Process? secondWriter = null;
         try
         {
             using var ring = SharedRing.Create(name, new RingOptions { Kind = row.Kind, Capacity = 1 << 22 });
             using var producer = ring.CreateProducer();
-            using Process child = ChildProcess.Start(false, "ring-consumer", name, row.ZeroCopy ? "zero-copy" : "copy", $"{row.Producers}",
-                SizeSeries.FormatSizes(sizes), timing.Argument);
-            var results = new ResultLines(child, sizes.Length);
             if (row.Producers > 1)
             {
-                // Told each move to the next size by one line on its standard input; stops when that closes.
+                // Told each move to the next size by one line on its standard input; stops when that closes. Started
+                // first, and waited for until it has attached, so that both writers write from the first size on.
                 secondWriter = ChildProcess.Start(true, "ring-producer", name, row.ZeroCopy ? "zero-copy" : "copy", SizeSeries.FormatSizes(sizes), $"{MainWriter + 1}");
+                if (secondWriter.StandardOutput.ReadLine() != "ready")
+                {
+                    throw new InvalidOperationException("the second writer process did not attach");
+                }
             }
+
+            child = ChildProcess.Start(false, "ring-consumer", name, row.ZeroCopy ? "zero-copy" : "copy", $"{row.Producers}",
+                SizeSeries.FormatSizes(sizes), timing.Argument);
+            var results = new ResultLines(child, sizes.Length);
 
             using (CorePinning.PinMain())
             {
@@ -55,21 +62,24 @@ internal static class RingThroughput
                 }
             }
 
-            return results.Wait(TimeSpan.FromMinutes(2));
-        }
-        finally
-        {
+            (long Messages, double Seconds)[] measured = results.Wait(TimeSpan.FromMinutes(2));
             if (secondWriter is not null)
             {
                 secondWriter.StandardInput.Close();
-                if (!secondWriter.WaitForExit(60_000))
+                if (!secondWriter.WaitForExit(60_000) || secondWriter.ExitCode != 0)
                 {
-                    secondWriter.Kill();
+                    throw new InvalidOperationException("the second writer process failed or did not stop");
                 }
-
-                secondWriter.Dispose();
             }
 
+            return measured;
+        }
+        finally
+        {
+            ChildProcess.KillIfRunning(child);
+            ChildProcess.KillIfRunning(secondWriter);
+            child?.Dispose();
+            secondWriter?.Dispose();
             SharedRing.Delete(name);
         }
     }
@@ -80,6 +90,7 @@ internal static class RingThroughput
     {
         using var ring = SharedRing.Open(name);
         using var producer = ring.CreateProducer();
+        Console.WriteLine("ready");
         int moves = 0;
         var stdin = new Thread(() =>
         {

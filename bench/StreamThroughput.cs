@@ -20,24 +20,33 @@ internal static class StreamThroughput
     public static (long Messages, double Seconds)[] Run(StreamKind kind, bool buffered, int[] sizes, RowTiming timing)
     {
         string[] childArguments = { "stream-consumer", kind.ToString(), "", SizeSeries.FormatSizes(sizes), timing.Argument };
-        if (kind == StreamKind.AnonymousPipe)
+        Process? child = null;
+        try
         {
-            using Process child = ChildProcess.Start(true, childArguments);
-            var results = new ResultLines(child, sizes.Length);
-            Write(child.StandardInput.BaseStream, buffered, sizes, results);
-            return results.Wait(TimeSpan.FromMinutes(2));
-        }
+            if (kind == StreamKind.AnonymousPipe)
+            {
+                child = ChildProcess.Start(true, childArguments);
+                var results = new ResultLines(child, sizes.Length);
+                Write(child.StandardInput.BaseStream, buffered, sizes, results);
+                return results.Wait(TimeSpan.FromMinutes(2));
+            }
 
-        using StreamTransport.Listener listener = StreamTransport.Listen(kind);
-        childArguments[2] = listener.Address;
-        using Process connected = ChildProcess.Start(false, childArguments);
-        var connectedResults = new ResultLines(connected, sizes.Length);
-        using (Stream stream = listener.Accept())
+            using StreamTransport.Listener listener = StreamTransport.Listen(kind);
+            childArguments[2] = listener.Address;
+            child = ChildProcess.Start(false, childArguments);
+            var connectedResults = new ResultLines(child, sizes.Length);
+            using (Stream stream = listener.Accept())
+            {
+                Write(stream, buffered, sizes, connectedResults);
+            }
+
+            return connectedResults.Wait(TimeSpan.FromMinutes(2));
+        }
+        finally
         {
-            Write(stream, buffered, sizes, connectedResults);
+            ChildProcess.KillIfRunning(child);
+            child?.Dispose();
         }
-
-        return connectedResults.Wait(TimeSpan.FromMinutes(2));
     }
 
     /// <summary>Writes numbered frames of each size until the reader has measured it; stops after the last size, or when

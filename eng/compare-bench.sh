@@ -16,12 +16,17 @@ git worktree add --detach "$work/base" "$base_ref" >/dev/null
 rm -rf "$work/base/bench"
 mkdir "$work/base/bench"
 tar -C bench --exclude=./bin --exclude=./obj -cf - . | tar -C "$work/base/bench" -xf -
-dotnet build -c Release "$work/base/bench" >/dev/null
+if ! dotnet build -c Release "$work/base/bench" >"$work/base-build.log"; then
+  # The bench uses the library's internal CpuPause (added in eef1072): an older base does not build with it.
+  tail -n 20 "$work/base-build.log" >&2
+  echo "the base library does not build with this bench (bases from eef1072 on only)" >&2
+  exit 1
+fi
 dotnet build -c Release bench >/dev/null
 base_dll="$work/base/bench/bin/Release/net10.0/RingIpc.Bench.dll"
 new_dll="bench/bin/Release/net10.0/RingIpc.Bench.dll"
 
-rate() { dotnet "$1" ring "$2" "$3" | awk '{ gsub(",", "", $4); print $4 }'; }
+rate() { dotnet "$1" ring "$2" "$3" | awk '{ gsub(",", "", $5); print $5 }'; }  # "ring spsc SIZE MESSAGES RATE MB/s"
 for i in $(seq 1 "$reps"); do
   for kind in spsc mpsc; do
     for size in 16 64 256 1024; do
