@@ -103,7 +103,9 @@ public class CrossBitnessTests
     {
         using var name = new TempName("x32-bursts");
         using var ring = SharedRing.Create(name, new RingOptions { Capacity = 16 * 1024, InitialPosition = (1L << 32) - (64 * 1024) });
-        (string consumer, string[] producers) = PeerExchange.Run(name, 200_000, PeerSpec.Of32(mode), new PeerSpec("produce-blocking"));
+        // Spin budget 0: the 32-bit consumer sleeps whenever the ring is empty. With the default budget, its spin phase under
+        // qemu-i386 (every poll emulated) can outlast the producer's pauses, and then it never sleeps: no wake-up to check.
+        (string consumer, string[] producers) = PeerExchange.Run(name, 200_000, new PeerSpec(mode, Is32Bit: true, Extra: "block0"), new PeerSpec("produce-blocking"));
         if (mode == "consume-async" && PeerProcess.Mono32IsEmulated)
         {
             // qemu-i386 has no futex_waitv: the 32-bit async waiter polls (every message still verified above).
