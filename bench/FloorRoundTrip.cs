@@ -28,16 +28,12 @@ internal sealed class FloorRoundTrip : IRoundTrip
     {
         ref long line = ref RawFloor.Index(_section, 0);
         Volatile.Write(ref line, 2 * sequence + 1); // release; the answer is read with acquire
-        long waitingSince = 0;
-        for (int polls = 0; Volatile.Read(ref line) != 2 * sequence + 2; polls++)
+        var idle = new IdleTimeout(Timeout);
+        while (Volatile.Read(ref line) != 2 * sequence + 2)
         {
-            if ((polls & 0xFFFF) == 0xFFFF)
+            if (idle.Expired())
             {
-                waitingSince = waitingSince == 0 ? Stopwatch.GetTimestamp() : waitingSince;
-                if (Stopwatch.GetElapsedTime(waitingSince) > Timeout)
-                {
-                    throw new TimeoutException("the floor echo process did not answer");
-                }
+                throw new TimeoutException("the floor echo process did not answer");
             }
 
             CpuPause.Once();
@@ -66,11 +62,11 @@ internal sealed class FloorRoundTrip : IRoundTrip
         using var section = SharedSection.Open(name);
         ref long line = ref RawFloor.Index(section, 0);
         var clock = new RoundTrips.EchoClock(warmup);
-        var idle = Stopwatch.StartNew();
+        var idle = new IdleTimeout(Timeout);
         for (long i = 0; ; i++)
         {
             long value;
-            for (int polls = 0; (value = Volatile.Read(ref line)) != 2 * i + 1; polls++)
+            while ((value = Volatile.Read(ref line)) != 2 * i + 1)
             {
                 if (value == Stop)
                 {
@@ -78,7 +74,7 @@ internal sealed class FloorRoundTrip : IRoundTrip
                     return 0;
                 }
 
-                if ((polls & 0xFFFF) == 0xFFFF && idle.Elapsed > Timeout)
+                if (idle.Expired())
                 {
                     Console.WriteLine("timeout");
                     return 1;
@@ -89,10 +85,7 @@ internal sealed class FloorRoundTrip : IRoundTrip
 
             Volatile.Write(ref line, 2 * i + 2);
             clock.Tick();
-            if ((i & 255) == 0)
-            {
-                idle.Restart();
-            }
+            idle.Progress();
         }
     }
 }

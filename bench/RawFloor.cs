@@ -99,7 +99,7 @@ internal static class RawFloor
         ref long tail = ref Index(section, TailOffset);
         Span<byte> data = section.GetSpan(DataOffset, DataBytes);
         byte[] copy = new byte[sizes.Max()];
-        var idle = Stopwatch.StartNew();
+        var idle = new IdleTimeout(TimeSpan.FromMinutes(1));
         long position = 0;
         long switchAt = long.MaxValue;
         int phase = 0; // the size of the records at position
@@ -127,7 +127,7 @@ internal static class RawFloor
             long limit = Math.Min(published, switchAt);
             if (limit == position)
             {
-                if (idle.Elapsed > TimeSpan.FromMinutes(1))
+                if (idle.Expired())
                 {
                     Console.WriteLine("timeout");
                     return 1;
@@ -137,7 +137,7 @@ internal static class RawFloor
                 continue;
             }
 
-            idle.Restart();
+            idle.Progress();
             int size = sizes[phase];
             for (; position < limit; position += size, sequence++)
             {

@@ -184,7 +184,7 @@ internal static class RingThroughput
                 wrong++;
             }
         };
-        var idle = Stopwatch.StartNew();
+        var idle = new IdleTimeout(TimeSpan.FromMinutes(2));
         for (int phase = 0; phase < sizes.Length; phase++)
         {
             received = 0;
@@ -193,7 +193,7 @@ internal static class RingThroughput
             {
                 if (consumer.Read(handler, 1024) == 0)
                 {
-                    if (idle.Elapsed > TimeSpan.FromMinutes(2))
+                    if (idle.Expired())
                     {
                         Console.WriteLine("timeout");
                         return 1;
@@ -203,7 +203,7 @@ internal static class RingThroughput
                     continue;
                 }
 
-                idle.Restart();
+                idle.Progress();
                 if (wrong != 0)
                 {
                     Console.WriteLine($"{wrong} messages out of sequence");
