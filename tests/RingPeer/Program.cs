@@ -69,6 +69,8 @@ public static class Program
                 "produce-blocking" => BlockingPeer.Produce(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args.Length > 5 ? args[5] : "default"),
                 "consume-blocking" => BlockingPeer.Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args[5], async: false),
                 "consume-async" => BlockingPeer.Consume(args[1], Int(args[2]), Long(args[3]), Int(args[4]), args[5], async: true),
+                "fence-produce" => FencePeer.Produce(args[1], Int(args[2]), Int(args[3])),
+                "fence-consume" => FencePeer.Consume(args[1], Int(args[2]), Int(args[3]), args[4]),
                 "idle-cpu" => SignalingPeer.MeasureIdleCpu(args[1], Int(args[2])),
                 "wait-one" => SignalingPeer.WaitForOne(args[1], Int(args[2])),
                 "write-one" => SignalingPeer.WriteOne(args[1], Int(args[2])),

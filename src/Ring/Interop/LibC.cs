@@ -65,6 +65,11 @@ internal static class LibC
     [DllImport(Library, EntryPoint = "kill", SetLastError = true)]
     public static extern int Kill(int pid, int signal);
 
+    /// <summary><c>readlink</c>: the target of a symbolic link, not terminated; the buffer size is native width.</summary>
+    /// <returns>The bytes written, or -1 (errno).</returns>
+    [DllImport(Library, EntryPoint = "readlink", SetLastError = true)]
+    public static extern unsafe nint ReadLink([MarshalAs(UnmanagedType.LPStr)] string path, byte* buffer, nint size);
+
     [DllImport(Library, EntryPoint = "getpid")]
     public static extern int GetPid();
 

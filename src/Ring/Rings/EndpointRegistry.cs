@@ -110,6 +110,8 @@ internal readonly unsafe struct EndpointSlot
 
     private SharedInt64 StartTimeOwner => new(_slot + EndpointSlotFields.Offsets.StartTimeOwner);
 
+    private SharedInt64 PidNamespace => new(_slot + EndpointSlotFields.Offsets.PidNamespace);
+
     public static int PidOf(long owner) => (int)owner;
 
     /// <summary>The owner word after <paramref name="owner"/> when process <paramref name="processId"/> takes the slot.</summary>
@@ -118,15 +120,21 @@ internal readonly unsafe struct EndpointSlot
     /// <summary>The holder's identity, read consistently: the start time only if it was written for the current
     /// owner word (else 0, unknown).</summary>
     /// <returns><c>false</c> if the slot is free.</returns>
-    public bool TryReadOwner(out ProcessIdentity identity, out long owner)
+    public bool TryReadOwner(out ProcessIdentity identity, out long owner) => TryReadOwner(out identity, out owner, out _);
+
+    /// <summary><see cref="TryReadOwner(out ProcessIdentity, out long)"/>, and the holder's pid namespace, read
+    /// consistently like the start time (<paramref name="pidNamespace"/> is 0, unknown, when it is not).</summary>
+    private bool TryReadOwner(out ProcessIdentity identity, out long owner, out long pidNamespace)
     {
         owner = Owner.LoadAcquire();
         long writtenFor = StartTimeOwner.LoadAcquire();
         long startTime = StartTime.LoadAcquire();
+        pidNamespace = PidNamespace.LoadAcquire();
         long ownerAgain = Owner.LoadAcquire();
         if (ownerAgain != owner || writtenFor != owner)
         {
             startTime = 0; // being taken right now, or its start time not written yet: judge by the pid only
+            pidNamespace = 0;
             owner = ownerAgain;
         }
 
@@ -134,14 +142,21 @@ internal readonly unsafe struct EndpointSlot
         return identity.ProcessId != 0;
     }
 
+    /// <summary>Whether the holder read as <paramref name="identity"/> is dead. Never guessed: see
+    /// <see cref="ProcessLiveness"/>; a holder in another pid namespace than this process's counts as alive, since its
+    /// pid means another process here (a claim of a live producer must never be revoked: a fence-mode commit is a plain
+    /// store that cannot fail, <see cref="FenceMode"/>).</summary>
+    private static bool IsDead(ProcessIdentity identity, long pidNamespace) =>
+        (pidNamespace == 0 || pidNamespace == RingIpc.PidNamespace.Current) && !ProcessLiveness.IsAlive(identity);
+
     /// <summary>Whether the slot is held by a process that is dead (never guessed: see <see cref="ProcessLiveness"/>).</summary>
-    public bool IsHeldByDeadProcess() => TryReadOwner(out ProcessIdentity identity, out _) && !ProcessLiveness.IsAlive(identity);
+    public bool IsHeldByDeadProcess() => TryReadOwner(out ProcessIdentity identity, out _, out long pidNamespace) && IsDead(identity, pidNamespace);
 
     /// <summary>Whether the slot, held by owner word <paramref name="owner"/>, may be taken over: its holder is dead
     /// and its last reservation ended at or before <paramref name="head"/>.</summary>
     public bool IsReusable(long owner, long head)
     {
-        if (!TryReadOwner(out ProcessIdentity identity, out long current) || current != owner || ProcessLiveness.IsAlive(identity))
+        if (!TryReadOwner(out ProcessIdentity identity, out long current, out long pidNamespace) || current != owner || !IsDead(identity, pidNamespace))
         {
             return false;
         }
@@ -158,6 +173,7 @@ internal readonly unsafe struct EndpointSlot
         IntentPosition.StoreSingleWriter(0);
         Counters.Reset();
         StartTime.StoreRelease(me.StartTime);
+        PidNamespace.StoreRelease(RingIpc.PidNamespace.Current);
         StartTimeOwner.StoreRelease(owner); // after the start time: a reader that sees it sees the start time
         Beat();
     }

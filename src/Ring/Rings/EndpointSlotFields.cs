@@ -13,6 +13,7 @@ namespace RingIpc;
 /// 24: heartbeat, Unix milliseconds (attach, sleep, wake-up; for tooling only)
 /// 32: claim intent: the claim position this producer is reserving from, stored before each reservation
 /// 40: claim intent: the bytes it reserves (padding + record)
+/// 48: the owner's pid namespace (PidNamespace; 0 = unknown), written before the start time's owner word
 /// 64: counters (EndpointCounters), 8 bytes each
 /// </code>
 /// A slot takes a cache-line pair of its own: the intent and the counters are written per message.
@@ -37,6 +38,11 @@ internal partial struct EndpointSlotFields
 
     /// <summary>The bytes that reservation covers: wrap padding and the record (0 = no reservation yet).</summary>
     public partial int IntentLength { get; set; }
+
+    /// <summary>The owner's pid namespace (<see cref="RingIpc.PidNamespace"/>; 0 = unknown): a consumer judges the
+    /// owner's pid only from the same namespace. Written for <see cref="StartTimeOwner"/>, like the start time.</summary>
+    [LayoutOffset(48)]
+    public partial long PidNamespace { get; set; }
 
     /// <summary>The owner's counters (<see cref="EndpointCounters"/>).</summary>
     [LayoutOffset(64)]

@@ -40,7 +40,7 @@ internal static class GapRepair
         for (int i = 0; i < EndpointRegistry.SlotCount; i++)
         {
             EndpointSlot slot = registry[i];
-            if (!slot.TryReadOwner(out ProcessIdentity owner, out _))
+            if (!slot.TryReadOwner(out _, out _))
             {
                 continue;
             }
@@ -53,9 +53,9 @@ internal static class GapRepair
                 continue;
             }
 
-            if (ProcessLiveness.IsAlive(owner))
+            if (!slot.IsHeldByDeadProcess())
             {
-                return false; // a live producer may mark it any moment
+                return false; // a live producer (or one in another pid namespace) may mark it any moment
             }
 
             if (!ends.Contains(start + length))

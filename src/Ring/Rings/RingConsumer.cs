@@ -90,6 +90,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _counters.Reset();
         ring.Header.ConsumerHeartbeat.StoreSingleWriter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         FinishPredecessorsZeroing();
+        _signals.Fence.ConsumerAttached();
         _asyncRoleHold = new AsyncRoleHold(() => _role.Dispose(), () => _lifetime!.ReleaseIfDone());
         _lifetime = new EndpointLifetime(
             $"consumer of ring '{ring.Name}'", ReleaseRole, ring.Section.ReleaseReference, () => Volatile.Read(ref _messageOpen) != 0 || _asyncRoleHold.IsHeld);

@@ -28,13 +28,14 @@ internal readonly unsafe struct RingHeader
     /// <summary><see cref="RingHeaderFields.Flags"/> bit: the ring's files are open to the owner's group (mode 0660).</summary>
     public const int FlagGroupAccess = 1;
 
-    /// <summary><see cref="RingHeaderFields.Flags"/> bit, reserved by format v2 for fence mode (README, design):
-    /// producers commit with a release store and the consumer fences for them before it sleeps. This version does
-    /// not implement it, so it never sets the bit and refuses a ring that has it (a lost wake-up otherwise).</summary>
+    /// <summary><see cref="RingHeaderFields.Flags"/> bit, fence mode (<see cref="FenceMode"/>): the consumer issues a
+    /// cross-process barrier before it sleeps, so producers that registered for it commit with a release store instead
+    /// of a compare-and-swap. Set and cleared only by the consumer at attach; a version without fence mode refuses a
+    /// ring that has it (its consumer would not issue the barrier: a lost wake-up).</summary>
     public const int FlagFenceMode = 2;
 
     /// <summary>Every flag this version implements; a ring with another bit set is refused.</summary>
-    public const int KnownFlags = FlagGroupAccess;
+    public const int KnownFlags = FlagGroupAccess | FlagFenceMode;
 
     /// <summary><see cref="RingHeaderFields.ZeroingFromLow"/> when no zeroing is under way (odd: never a position).</summary>
     public const int NoZeroingIntent = 1;
@@ -111,6 +112,9 @@ internal readonly unsafe struct RingHeader
 
     /// <summary>The creator's identity (written once).</summary>
     public ProcessIdentity Creator => new(Fields.CreatorPid, Fields.CreatorStartTime);
+
+    /// <summary>The flags word (<see cref="FlagFenceMode"/> changes while the ring runs; the other bits do not).</summary>
+    public SharedInt32 FlagsWord => new(_base + RingHeaderFields.Offsets.Flags);
 
     /// <summary>The init-state word: ready, or retired while the ring is reclaimed.</summary>
     public SharedInt32 InitState => new(_base + RingHeaderFields.Offsets.InitState);
@@ -241,8 +245,8 @@ internal readonly unsafe struct RingHeader
 
         if ((fields.Flags & ~KnownFlags) != 0)
         {
-            string fenceMode = (fields.Flags & FlagFenceMode) != 0 ? "; bit 1 (fence mode) needs a newer RingIpc" : "";
-            throw new RingFormatException("flags", $"0x{fields.Flags:X}", $"only bits of 0x{KnownFlags:X} (bit 0: group access){fenceMode}");
+            throw new RingFormatException("flags", $"0x{fields.Flags:X}",
+                $"only bits of 0x{KnownFlags:X} (bit 0: group access, bit 1: fence mode); a newer RingIpc may know more");
         }
 
         SectionAccess access = (fields.Flags & FlagGroupAccess) != 0 ? SectionAccess.OwnerAndGroup : SectionAccess.Owner;

@@ -87,7 +87,8 @@ internal partial struct RingHeaderFields
     /// <summary>The pid of the process that created the ring.</summary>
     public partial int CreatorPid { get; set; }
 
-    /// <summary>Bit 0: the ring's files are open to the owner's group. Other bits are reserved (zero).</summary>
+    /// <summary>Bit 0: the ring's files are open to the owner's group. Bit 1: fence mode (<see cref="RingHeader.FlagFenceMode"/>),
+    /// changed by the consumer at attach with an atomic read-modify-write. Other bits are reserved (zero).</summary>
     public partial int Flags { get; set; }
 
     /// <summary>When the ring was created, in Unix milliseconds.</summary>

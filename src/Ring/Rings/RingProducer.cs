@@ -40,6 +40,12 @@ public sealed unsafe partial class RingProducer : IDisposable
     /// <summary>The type field of this producer's uncommitted claims (see <see cref="ClaimMarkers"/>).</summary>
     private readonly int _claimMarker;
 
+    /// <summary>The ring's fence mode, and whether this process takes part: then, while the mode is on, a commit
+    /// is a release store instead of a compare-and-swap (<see cref="FenceMode"/>).</summary>
+    private readonly FenceMode _fence;
+
+    private readonly bool _takesPartInFenceMode;
+
     /// <summary>The claim position as this producer last set it (SPSC only: no one else moves it).</summary>
     private long _ownTail;
 
@@ -96,6 +102,8 @@ public sealed unsafe partial class RingProducer : IDisposable
         _counters = _slot.Counters;
         _spaceSide = _signals.SpaceSideOf(_slot);
         _claimMarker = ClaimMarkers.MarkerOf(slot);
+        _fence = _signals.Fence;
+        _takesPartInFenceMode = FenceMode.ProducerTakesPart;
         _lifetime = new EndpointLifetime(
             $"producer of ring '{ring.Name}'", ReleaseRoleAndSlot, ring.Section.ReleaseReference, () => Volatile.Read(ref _openClaims) != 0);
 
@@ -423,11 +431,13 @@ public sealed unsafe partial class RingProducer : IDisposable
         return tail + padding + recordLength - LoadValidHead(tail) <= _capacity;
     }
 
-    /// <summary>Commits a claimed record: one compare-and-swap of its header from (-length, claim marker) to
-    /// (+length, type), a release and a full fence. Then wakes the consumer if it sleeps (see
+    /// <summary>Commits a claimed record: its header goes from (-length, claim marker) to (+length, type) with one
+    /// compare-and-swap, a release and a full fence — or, in fence mode, with one release store, the consumer paying
+    /// for the fence when it sleeps (<see cref="FenceMode"/>). Then wakes the consumer if it sleeps (see
     /// <see cref="RingSignals"/> for the ordering).</summary>
     /// <returns><c>false</c> if the header was no longer this claim's: the consumer revoked it, judging this
-    /// process dead, and the message is dropped.</returns>
+    /// process dead, and the message is dropped (a release store never fails: in fence mode a live producer's claim
+    /// is never revoked).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Commit(long position, int recordLength, int messageType)
     {
@@ -436,7 +446,13 @@ public sealed unsafe partial class RingProducer : IDisposable
             CrashPoints.Reach(CrashPoint.BeforeCommit);
         }
 
-        if (!HeaderAt(position).CompareAndSwap(RecordLayout.Header(-recordLength, _claimMarker), RecordLayout.Header(recordLength, messageType)))
+        SharedInt64 header = HeaderAt(position);
+        long committed = RecordLayout.Header(recordLength, messageType);
+        if (_takesPartInFenceMode && _fence.IsOn)
+        {
+            header.StoreRelease(committed);
+        }
+        else if (!header.CompareAndSwap(RecordLayout.Header(-recordLength, _claimMarker), committed))
         {
             return false;
         }

@@ -26,7 +26,9 @@ namespace RingIpc;
 /// the flag, advances the sequence and wakes; the consumer's futex_wait either returns at once because the
 /// sequence is no longer <c>s</c>, or is woken. Without the fences both loads could be served before either
 /// store is visible (x86 store buffer) and the consumer would sleep through the commit: a lost wake-up.
-/// The xchg on the flag makes exactly one of several producers pay for the syscall.
+/// The xchg on the flag makes exactly one of several producers pay for the syscall. In fence mode the producer's
+/// commit is a release store without a fence, and the consumer issues a cross-process barrier between its xchg
+/// and its re-check instead (<see cref="FenceMode"/>, which gives that argument).
 /// </remarks>
 internal sealed class RingSignals : IDisposable
 {
@@ -40,8 +42,12 @@ internal sealed class RingSignals : IDisposable
         _producersAsleep = header.ProducersAsleep;
         SharedEvent data = SharedEvent.Create(ringName, "data", header.DataSequence);
         _space = SharedEvent.Create(ringName, "space", header.SpaceSequence);
-        Data = new WaitSide(data, _consumerWaiting, 0);
+        Fence = new FenceMode(header);
+        Data = new WaitSide(data, _consumerWaiting, 0, Fence);
     }
+
+    /// <summary>Fence mode: whether producers commit without a fence, and what the consumer owes them.</summary>
+    public FenceMode Fence { get; }
 
     /// <summary>The consumer's side: it waits for data, announced by a flag.</summary>
     public WaitSide Data { get; }
@@ -51,7 +57,7 @@ internal sealed class RingSignals : IDisposable
 
     /// <summary>The side of the producer in registry slot <paramref name="slot"/>: it waits for space, announced by
     /// its bit of the producers-asleep word.</summary>
-    public WaitSide SpaceSideOf(in EndpointSlot slot) => new(_space, _producersAsleep, slot.AsleepBit);
+    public WaitSide SpaceSideOf(in EndpointSlot slot) => new(_space, _producersAsleep, slot.AsleepBit, null);
 
     /// <summary>Whether any producer announced that it sleeps (the consumer's cheap check for a stale bit).</summary>
     public int ProducersAsleep => _producersAsleep.LoadAcquire();
@@ -82,7 +88,8 @@ internal sealed class RingSignals : IDisposable
         return cleared;
     }
 
-    /// <summary>Producer, right after a commit stored with a full fence: wakes the consumer if it sleeps.</summary>
+    /// <summary>Producer, right after a commit stored with a full fence, or in fence mode with a release store
+    /// (<see cref="FenceMode"/>): wakes the consumer if it sleeps.</summary>
     /// <returns>Whether a wake-up syscall was made.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool WakeConsumerIfWaiting()
@@ -130,18 +137,28 @@ internal readonly struct WaitSide
 {
     private readonly SharedInt32 _waiting;
     private readonly int _bit;
+    private readonly FenceMode? _fence;
 
     /// <param name="sharedEvent">The event the side sleeps on.</param>
     /// <param name="waiting">The announcing word.</param>
     /// <param name="bit">This sleeper's bit of the word; 0: the word is a flag (0 or 1) of one sleeper.</param>
-    public WaitSide(SharedEvent sharedEvent, SharedInt32 waiting, int bit)
+    /// <param name="fence">The consumer's side: the ring's fence mode, which may owe a barrier or a shorter sleep;
+    /// null for a producer's side.</param>
+    public WaitSide(SharedEvent sharedEvent, SharedInt32 waiting, int bit, FenceMode? fence)
     {
         Event = sharedEvent;
         _waiting = waiting;
         _bit = bit;
+        _fence = fence;
     }
 
     public SharedEvent Event { get; }
+
+    /// <summary>Whether a cross-process barrier must come between the announcement and the re-check (fence mode).</summary>
+    public bool NeedsBarrier => _fence != null && _fence.ConsumerBarriers;
+
+    /// <summary>How long this side may sleep, given <paramref name="timeoutMs"/> (see <see cref="FenceMode.CapSleepMs"/>).</summary>
+    public int CapSleepMs(int timeoutMs) => _fence == null ? timeoutMs : _fence.CapSleepMs(timeoutMs);
 
     /// <summary>Announces a sleeper (store, then full fence); returns the event's sequence, read before.</summary>
     public int Announce()

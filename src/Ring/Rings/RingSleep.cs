@@ -52,9 +52,18 @@ internal static class RingSleep
         int announced = 0;
         try
         {
+            bool barrier = false;
             for (; announced < count; announced++)
             {
-                observed[announced] = waits.SideOf(announced).Announce();
+                WaitSide side = waits.SideOf(announced);
+                observed[announced] = side.Announce();
+                barrier |= side.NeedsBarrier;
+                timeoutMs = side.CapSleepMs(timeoutMs);
+            }
+
+            if (barrier)
+            {
+                Membarrier.IssueGlobal(); // fence mode: the producers' fence, paid here once (FenceMode)
             }
 
             // Re-check every wait after announcing all of them: a peer may have changed the ring just before.

@@ -147,7 +147,7 @@ public class CrossBitnessTests
         Assert.Equal(0, KernelWaits.Count(output, "futex-failure"));
     }
 
-    private static long ValueIn(string output, string name) =>
+    internal static long ValueIn(string output, string name) =>
         long.Parse(System.Text.RegularExpressions.Regex.Match(output, $@"\b{name}=(\d+)").Groups[1].Value);
 
     [Fact]

@@ -176,21 +176,21 @@ public class RingStatusTests
     }
 
     [Fact]
-    public void A_ring_with_the_fence_mode_flag_is_refused_by_this_version()
+    public void A_ring_with_an_unknown_flag_is_refused()
     {
-        using var name = new TempName("status-fence");
+        using var name = new TempName("status-flags");
         using (SharedRing.Create(name, new RingOptions { Capacity = 4096 }))
         {
         }
 
         using (var section = SharedSection.Open(name))
         {
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Flags, 4), RingHeader.FlagFenceMode);
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Flags, 4), RingHeader.FlagFenceMode | 4);
         }
 
         var error = Assert.Throws<RingFormatException>(() => SharedRing.Open(name));
-        Assert.Equal("flags", error.Field);
-        Assert.Contains("fence mode", error.Message);
+        Assert.Equal(("flags", "0x6"), (error.Field, error.Found));
+        Assert.Contains("a newer RingIpc", error.Message);
     }
 
     [Fact]
