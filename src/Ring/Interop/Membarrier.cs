@@ -6,7 +6,7 @@ namespace RingIpc;
 /// <summary>
 /// Linux <c>membarrier</c> (4.16+), global expedited: one process forces a full memory barrier on every running
 /// thread of every process that registered for it, so that those threads may skip a fence on their hot path
-/// (fence mode, <see cref="FenceMode"/>).
+/// (the rings' fence mode).
 /// </summary>
 /// <remarks>
 /// <para><c>MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED</c> (4) registers the calling process once; from then on a
@@ -54,7 +54,7 @@ internal static class Membarrier
             {
                 if (_registered == 0)
                 {
-                    bool ok = (Supported & CmdRegisterGlobalExpedited) != 0 && Call(CmdRegisterGlobalExpedited) == 0;
+                    bool ok = (Supported & CmdRegisterGlobalExpedited) != 0 && Invoke(CmdRegisterGlobalExpedited) == 0;
                     _registered = ok ? 1 : -1;
                 }
             }
@@ -68,7 +68,7 @@ internal static class Membarrier
     /// consumer cannot go on then, since a producer relying on the barrier could lose its wake-up).</exception>
     public static void IssueGlobal()
     {
-        if (Call(CmdGlobalExpedited) != 0)
+        if (Invoke(CmdGlobalExpedited) != 0)
         {
             throw new InvalidOperationException(
                 $"membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED) failed with errno {Marshal.GetLastWin32Error()} after the kernel reported it supported.");
@@ -84,7 +84,7 @@ internal static class Membarrier
 
         try
         {
-            nint mask = Call(CmdQuery);
+            nint mask = Invoke(CmdQuery);
             return mask < 0 ? 0 : (int)mask;
         }
         catch (EntryPointNotFoundException)
@@ -97,7 +97,7 @@ internal static class Membarrier
         }
     }
 
-    private static nint Call(int command) => Syscall(SysMembarrier, command, 0, 0);
+    private static nint Invoke(int command) => Syscall(SysMembarrier, command, 0, 0);
 
     [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static extern nint Syscall(nint number, nint command, nint flags, nint cpuId);

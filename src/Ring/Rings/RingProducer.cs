@@ -447,12 +447,20 @@ public sealed unsafe partial class RingProducer : IDisposable
         }
 
         SharedInt64 header = HeaderAt(position);
+        long claimed = RecordLayout.Header(-recordLength, _claimMarker);
         long committed = RecordLayout.Header(recordLength, messageType);
         if (_takesPartInFenceMode && _fence.IsOn)
         {
+            // Check, then store: the check still refuses a claim revoked before the commit began (a hostile rewrite
+            // of the marker); one revoked between the two would need a live producer judged dead, which never happens.
+            if (header.LoadAcquire() != claimed)
+            {
+                return false;
+            }
+
             header.StoreRelease(committed);
         }
-        else if (!header.CompareAndSwap(RecordLayout.Header(-recordLength, _claimMarker), committed))
+        else if (!header.CompareAndSwap(claimed, committed))
         {
             return false;
         }
