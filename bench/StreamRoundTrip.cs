@@ -37,7 +37,17 @@ internal sealed class StreamRoundTrip : IRoundTrip
 
         _listener = StreamTransport.Listen(kind);
         _child = ChildProcess.Start(false, "stream-echo", kind.ToString(), _listener.Address, $"{payloadBytes}", seconds);
-        _toChild = _fromChild = _listener.Accept();
+        try
+        {
+            _toChild = _fromChild = _listener.Accept(_child, TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            ChildProcess.KillIfRunning(_child);
+            _child.Dispose();
+            _listener.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -35,7 +35,7 @@ internal static class StreamThroughput
             childArguments[2] = listener.Address;
             child = ChildProcess.Start(false, childArguments);
             var connectedResults = new ResultLines(child, sizes.Length);
-            using (Stream stream = listener.Accept())
+            using (Stream stream = listener.Accept(child, TimeSpan.FromSeconds(30)))
             {
                 Write(stream, buffered, sizes, connectedResults);
             }

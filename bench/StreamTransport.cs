@@ -1,8 +1,11 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.IO.Pipes;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace RingIpc.Bench;
 
@@ -76,8 +79,30 @@ internal static class StreamTransport
         /// <summary>What the child needs to connect.</summary>
         public abstract string Address { get; }
 
-        /// <summary>Waits for the child to connect and returns the writer's stream.</summary>
-        public abstract Stream Accept();
+        /// <summary>Waits for <paramref name="child"/> to connect and returns the writer's stream.</summary>
+        /// <exception cref="InvalidOperationException">The child exited first.</exception>
+        /// <exception cref="TimeoutException">It did not connect within <paramref name="timeout"/>.</exception>
+        public Stream Accept(Process child, TimeSpan timeout)
+        {
+            using var cancel = new CancellationTokenSource();
+            Task<Stream> accepting = AcceptAsync(cancel.Token);
+            var clock = Stopwatch.StartNew();
+            while (!accepting.Wait(50))
+            {
+                if (child.HasExited || clock.Elapsed > timeout)
+                {
+                    cancel.Cancel();
+                    throw child.HasExited
+                        ? new InvalidOperationException($"the child process exited (code {child.ExitCode}) before it connected")
+                        : new TimeoutException($"the child process did not connect within {timeout.TotalSeconds:0} s");
+                }
+            }
+
+            return accepting.Result;
+        }
+
+        /// <summary>Waits for a connection and returns the writer's stream.</summary>
+        protected abstract Task<Stream> AcceptAsync(CancellationToken cancellationToken);
 
         /// <inheritdoc />
         public abstract void Dispose();
@@ -90,10 +115,10 @@ internal static class StreamTransport
 
         public override string Address => _name;
 
-        public override Stream Accept()
+        protected override async Task<Stream> AcceptAsync(CancellationToken cancellationToken)
         {
-            _server = new NamedPipeServerStream(_name, PipeDirection.Out, 1, PipeTransmissionMode.Byte);
-            _server.WaitForConnection();
+            _server = new NamedPipeServerStream(_name, PipeDirection.Out, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+            await _server.WaitForConnectionAsync(cancellationToken).ConfigureAwait(false);
             return _server;
         }
 
@@ -117,9 +142,9 @@ internal static class StreamTransport
             var other => other!.ToString()!,
         };
 
-        public override Stream Accept()
+        protected override async Task<Stream> AcceptAsync(CancellationToken cancellationToken)
         {
-            Socket connection = _socket.Accept();
+            Socket connection = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
             if (connection.ProtocolType == ProtocolType.Tcp)
             {
                 connection.NoDelay = true;

@@ -24,12 +24,12 @@ internal static class FencePeer
         SharedInt64 tail = ring.Header.Tail;
         var random = new Random(4711);
         var clock = Stopwatch.StartNew();
-        long deadline = timeoutSeconds * 1000L;
         byte[] message = new byte[8];
         bool fenceModeSeen = false;
         long announceAfter = Stopwatch.Frequency / 100_000; // ticks from the head's move to the announcement (learned)
         for (long sequence = 0; sequence < count; sequence++)
         {
+            long deadline = clock.ElapsedMilliseconds + (timeoutSeconds * 1000L); // per message: a slow machine is no failure
             long spins = 0;
             while (head.LoadAcquire() != tail.LoadAcquire())
             {

@@ -64,16 +64,8 @@ internal static class Membarrier
     }
 
     /// <summary>Issues the global expedited barrier.</summary>
-    /// <exception cref="InvalidOperationException">The kernel refused it after answering the query (never seen; a
-    /// consumer cannot go on then, since a producer relying on the barrier could lose its wake-up).</exception>
-    public static void IssueGlobal()
-    {
-        if (Invoke(CmdGlobalExpedited) != 0)
-        {
-            throw new InvalidOperationException(
-                $"membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED) failed with errno {Marshal.GetLastWin32Error()} after the kernel reported it supported.");
-        }
-    }
+    /// <returns><c>false</c> if the kernel refused it (a filter that answers the query but not the call).</returns>
+    public static bool TryIssueGlobal() => Invoke(CmdGlobalExpedited) == 0;
 
     private static int Query()
     {

@@ -50,9 +50,10 @@ internal readonly unsafe struct EndpointRegistry
     /// <summary>Takes a slot for this process's producer: a free one, else a dead producer's whose last reservation
     /// ended at or before <paramref name="head"/>.</summary>
     /// <param name="head">The head, read by the caller: reservations before it are consumed.</param>
+    /// <param name="fenceModeCommits">Whether the producer takes part in fence mode (<see cref="FenceMode"/>).</param>
     /// <param name="ownerWord">The owner word taken, to free the slot with.</param>
     /// <returns>The slot's index, or -1 if every slot is held.</returns>
-    public int TryRegister(long head, out long ownerWord)
+    public int TryRegister(long head, bool fenceModeCommits, out long ownerWord)
     {
         ownerWord = 0;
         ProcessIdentity me = ProcessIdentity.Current;
@@ -68,7 +69,7 @@ internal readonly unsafe struct EndpointRegistry
                 long taken = EndpointSlot.NextOwner(owner, me.ProcessId);
                 if (take && slot.Owner.CompareAndSwap(owner, taken))
                 {
-                    slot.Publish(me, taken);
+                    slot.Publish(me, taken, fenceModeCommits);
                     ownerWord = taken;
                     return i;
                 }
@@ -112,6 +113,9 @@ internal readonly unsafe struct EndpointSlot
 
     private SharedInt64 PidNamespace => new(_slot + EndpointSlotFields.Offsets.PidNamespace);
 
+    /// <summary>1 if the holder takes part in fence mode (see <see cref="EndpointSlotFields.FenceModeCommits"/>).</summary>
+    public SharedInt32 FenceModeCommits => new(_slot + EndpointSlotFields.Offsets.FenceModeCommits);
+
     public static int PidOf(long owner) => (int)owner;
 
     /// <summary>The owner word after <paramref name="owner"/> when process <paramref name="processId"/> takes the slot.</summary>
@@ -123,8 +127,9 @@ internal readonly unsafe struct EndpointSlot
     public bool TryReadOwner(out ProcessIdentity identity, out long owner) => TryReadOwner(out identity, out owner, out _);
 
     /// <summary><see cref="TryReadOwner(out ProcessIdentity, out long)"/>, and the holder's pid namespace, read
-    /// consistently like the start time (<paramref name="pidNamespace"/> is 0, unknown, when it is not).</summary>
-    private bool TryReadOwner(out ProcessIdentity identity, out long owner, out long pidNamespace)
+    /// consistently like the start time: <paramref name="pidNamespace"/> is null while the slot is being taken (or its
+    /// taker died in those few instructions), 0 if the holder did not know its namespace.</summary>
+    private bool TryReadOwner(out ProcessIdentity identity, out long owner, out long? pidNamespace)
     {
         owner = Owner.LoadAcquire();
         long writtenFor = StartTimeOwner.LoadAcquire();
@@ -133,8 +138,8 @@ internal readonly unsafe struct EndpointSlot
         long ownerAgain = Owner.LoadAcquire();
         if (ownerAgain != owner || writtenFor != owner)
         {
-            startTime = 0; // being taken right now, or its start time not written yet: judge by the pid only
-            pidNamespace = 0;
+            startTime = 0; // being taken right now, or its start time not written yet
+            pidNamespace = null;
             owner = ownerAgain;
         }
 
@@ -145,18 +150,20 @@ internal readonly unsafe struct EndpointSlot
     /// <summary>Whether the holder read as <paramref name="identity"/> is dead. Never guessed: see
     /// <see cref="ProcessLiveness"/>; a holder in another pid namespace than this process's counts as alive, since its
     /// pid means another process here (a claim of a live producer must never be revoked: a fence-mode commit is a plain
-    /// store that cannot fail, <see cref="FenceMode"/>).</summary>
-    private static bool IsDead(ProcessIdentity identity, long pidNamespace) =>
+    /// store that cannot fail, <see cref="FenceMode"/>), and so does one whose namespace is not written yet (a slot
+    /// being taken: its pid alone could be another namespace's). The price: a taker that dies between taking the slot
+    /// and publishing its identity, a few instructions, leaves the slot held for good (one of 32).</summary>
+    private static bool IsDead(ProcessIdentity identity, long? pidNamespace) =>
         (pidNamespace == 0 || pidNamespace == RingIpc.PidNamespace.Current) && !ProcessLiveness.IsAlive(identity);
 
     /// <summary>Whether the slot is held by a process that is dead (never guessed: see <see cref="ProcessLiveness"/>).</summary>
-    public bool IsHeldByDeadProcess() => TryReadOwner(out ProcessIdentity identity, out _, out long pidNamespace) && IsDead(identity, pidNamespace);
+    public bool IsHeldByDeadProcess() => TryReadOwner(out ProcessIdentity identity, out _, out long? pidNamespace) && IsDead(identity, pidNamespace);
 
     /// <summary>Whether the slot, held by owner word <paramref name="owner"/>, may be taken over: its holder is dead
     /// and its last reservation ended at or before <paramref name="head"/>.</summary>
     public bool IsReusable(long owner, long head)
     {
-        if (!TryReadOwner(out ProcessIdentity identity, out long current, out long pidNamespace) || current != owner || !IsDead(identity, pidNamespace))
+        if (!TryReadOwner(out ProcessIdentity identity, out long current, out long? pidNamespace) || current != owner || !IsDead(identity, pidNamespace))
         {
             return false;
         }
@@ -165,15 +172,19 @@ internal readonly unsafe struct EndpointSlot
         return length == 0 || IntentPosition.LoadSingleWriter() + length <= head;
     }
 
-    /// <summary>The new owner, right after taking the slot: records its identity, clears the last owner's intent
-    /// and counters, and stamps the heartbeat.</summary>
-    public void Publish(ProcessIdentity me, long owner)
+    /// <summary>The new owner, right after taking the slot: records its identity and whether it takes part in fence
+    /// mode, clears the last owner's intent and counters, and stamps the heartbeat.</summary>
+    public void Publish(ProcessIdentity me, long owner, bool fenceModeCommits)
     {
         IntentLength.StoreRelease(0);
         IntentPosition.StoreSingleWriter(0);
         Counters.Reset();
         StartTime.StoreRelease(me.StartTime);
         PidNamespace.StoreRelease(RingIpc.PidNamespace.Current);
+
+        // Store, then full fence, before this producer's first load of the ring's fence-mode bit: a consumer that
+        // clears the bit and then reads this word either sees 1 here or is seen by every later load of the bit (FenceMode).
+        FenceModeCommits.StoreFullFence(fenceModeCommits ? 1 : 0);
         StartTimeOwner.StoreRelease(owner); // after the start time: a reader that sees it sees the start time
         Beat();
     }

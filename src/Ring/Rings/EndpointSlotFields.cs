@@ -13,6 +13,7 @@ namespace RingIpc;
 /// 24: heartbeat, Unix milliseconds (attach, sleep, wake-up; for tooling only)
 /// 32: claim intent: the claim position this producer is reserving from, stored before each reservation
 /// 40: claim intent: the bytes it reserves (padding + record)
+/// 44: 1 if the owner commits with release stores while the ring is in fence mode (FenceMode), else 0
 /// 48: the owner's pid namespace (PidNamespace; 0 = unknown), written before the start time's owner word
 /// 64: counters (EndpointCounters), 8 bytes each
 /// </code>
@@ -38,6 +39,11 @@ internal partial struct EndpointSlotFields
 
     /// <summary>The bytes that reservation covers: wrap padding and the record (0 = no reservation yet).</summary>
     public partial int IntentLength { get; set; }
+
+    /// <summary>1 if the owner takes part in fence mode (<see cref="FenceMode"/>): while the ring's bit is set it commits
+    /// with release stores. Stored with a full fence before the owner's first commit.</summary>
+    [LayoutOffset(44)]
+    public partial int FenceModeCommits { get; set; }
 
     /// <summary>The owner's pid namespace (<see cref="RingIpc.PidNamespace"/>; 0 = unknown): a consumer judges the
     /// owner's pid only from the same namespace. Written for <see cref="StartTimeOwner"/>, like the start time.</summary>

@@ -26,15 +26,20 @@ namespace RingIpc;
 /// <para><b>Who takes part.</b> A producer commits with a release store only if its process registered for the
 /// barrier (<see cref="Membarrier"/>), runs 64-bit (a 32-bit process's untorn 8-byte store is a locked instruction
 /// anyway), knows its pid namespace (below), and the ring's <see cref="RingHeader.FlagFenceMode"/> bit is set when it
-/// commits. Every other producer — Windows, macOS, 32-bit, a seccomp filter, an old kernel — keeps the
+/// commits; its registry slot says so (<see cref="EndpointSlotFields.FenceModeCommits"/>). Every other producer —
+/// Windows, macOS, 32-bit, a seccomp filter, an old kernel, <c>RINGIPC_FENCE_MODE=off</c> — keeps the
 /// compare-and-swap, which is correct whatever the consumer does. The bit is the consumer's promise to issue the
-/// barrier: a consumer that can sets it at attach. One that cannot (Linux with a seccomp filter, say) clears it;
-/// producers that were registered then may still commit with a release store that read the bit before it was
+/// barrier: a consumer that can (its trial barrier at attach succeeded) sets it at attach and clears it when it is
+/// disposed. One that cannot (Linux with a seccomp filter, say, or a barrier refused later) clears it; producers
+/// that take part and were registered then may still commit with a release store that read the bit before it was
 /// cleared, so until each of them has left its slot (or died), this consumer's sleeps last at most
 /// <see cref="UncertainSleepCapMs"/>: a wake-up missed in that window costs that much latency, never a hang. The
-/// clear (a locked read-modify-write) and a new producer's registration (a compare-and-swap on its slot) are each a
-/// full fence before the other side's load, so a producer that registers later either is in that list or sees the
-/// bit cleared at every commit.</para>
+/// clear (a locked read-modify-write) and a producer's registration (its slot's fence-mode word is stored with a full
+/// fence, before its first load of the bit) each come before the other side's load, so a producer that registers
+/// later either is in that list or sees the bit cleared at every commit.</para>
+/// <para>A consumer of a build before fence mode never sets the bit and refuses a ring that has it when it opens
+/// the ring; one that opened the ring before a fence-mode consumer set the bit, and takes the role after that
+/// consumer crashed (a clean dispose clears the bit), sees release-store commits late, by up to its sleep cap.</para>
 /// <para><b>Revocation.</b> The compare-and-swap commit also made a late commit of a revoked claim fail. A release
 /// store cannot fail, so a claim must never be revoked while its producer lives: the consumer revokes only a claim
 /// whose producer it judges dead from the same pid namespace (<see cref="EndpointSlot.IsHeldByDeadProcess"/>); a
@@ -63,7 +68,13 @@ internal sealed class FenceMode
     }
 
     /// <summary>Whether producers of this process take part (see the remarks); decided once per process.</summary>
-    public static bool ProducerTakesPart { get; } = IntPtr.Size == 8 && PidNamespace.Current != 0 && Membarrier.TryRegisterProcess();
+    public static bool ProducerTakesPart { get; } =
+        IntPtr.Size == 8 && PidNamespace.Current != 0 && !IsSwitchedOff && Membarrier.TryRegisterProcess();
+
+    /// <summary>Whether this process must behave as one that cannot take part: <c>RINGIPC_FENCE_MODE=off</c>
+    /// (for a seccomp filter that kills on an unknown syscall rather than refusing it).</summary>
+    public static bool IsSwitchedOff { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("RINGIPC_FENCE_MODE"), "off", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether the ring is in fence mode now (the producer's check before each commit).</summary>
     public bool IsOn => (_flags.LoadAcquire() & RingHeader.FlagFenceMode) != 0;
@@ -72,7 +83,7 @@ internal sealed class FenceMode
     public bool ConsumerBarriers => _consumerBarriers;
 
     /// <summary>A consumer attaches (it holds the role, so no other consumer runs this meanwhile).</summary>
-    public void ConsumerAttached() => ConsumerAttached(Membarrier.CanIssue);
+    public void ConsumerAttached() => ConsumerAttached(!IsSwitchedOff && Membarrier.CanIssue && Membarrier.TryIssueGlobal());
 
     /// <summary><see cref="ConsumerAttached()"/> by a consumer that can issue the barrier or not (tests pass
     /// <c>false</c> to act as a process under a seccomp filter).</summary>
@@ -97,11 +108,41 @@ internal sealed class FenceMode
         bool any = false;
         for (int i = 0; i < owners.Length; i++)
         {
-            owners[i] = _registry[i].Owner.LoadAcquire();
-            any |= EndpointSlot.PidOf(owners[i]) != 0;
+            EndpointSlot slot = _registry[i];
+            long owner = slot.Owner.LoadAcquire();
+            if (EndpointSlot.PidOf(owner) != 0 && slot.FenceModeCommits.LoadAcquire() != 0)
+            {
+                owners[i] = owner;
+                any = true;
+            }
         }
 
         _uncertainOwners = any ? owners : null;
+    }
+
+    /// <summary>The consumer is disposed: nobody issues the barrier any more, so producers fence again.</summary>
+    public void ConsumerDetached()
+    {
+        if (_consumerBarriers)
+        {
+            _consumerBarriers = false;
+            _flags.Clear(RingHeader.FlagFenceMode);
+        }
+    }
+
+    /// <summary>The consumer's barrier, between announcing its sleep and re-checking the ring. If the kernel refuses
+    /// it (it answered the query, then a filter said no), fence mode ends for this consumer as if it could never
+    /// issue it: the bit is cleared and its sleeps are capped while producers that took part remain.</summary>
+    /// <returns>Whether the barrier was issued.</returns>
+    public bool IssueBarrier()
+    {
+        if (Membarrier.TryIssueGlobal())
+        {
+            return true;
+        }
+
+        ConsumerAttached(canBarrier: false);
+        return false;
     }
 
     /// <summary>The consumer's sleep of at most <paramref name="timeoutMs"/> (negative: no limit), shortened to

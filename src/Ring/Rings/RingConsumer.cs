@@ -91,7 +91,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         ring.Header.ConsumerHeartbeat.StoreSingleWriter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         FinishPredecessorsZeroing();
         _signals.Fence.ConsumerAttached();
-        _asyncRoleHold = new AsyncRoleHold(() => _role.Dispose(), () => _lifetime!.ReleaseIfDone());
+        _asyncRoleHold = new AsyncRoleHold(GiveUpRole, () => _lifetime!.ReleaseIfDone());
         _lifetime = new EndpointLifetime(
             $"consumer of ring '{ring.Name}'", ReleaseRole, ring.Section.ReleaseReference, () => Volatile.Read(ref _messageOpen) != 0 || _asyncRoleHold.IsHeld);
 
@@ -502,8 +502,15 @@ public sealed unsafe partial class RingConsumer : IDisposable
     {
         if (!_asyncRoleHold.TryDefer())
         {
-            _role.Dispose();
+            GiveUpRole();
         }
+    }
+
+    /// <summary>Ends fence mode (nobody issues its barrier now), then gives up the consumer role.</summary>
+    private void GiveUpRole()
+    {
+        _signals.Fence.ConsumerDetached();
+        _role.Dispose();
     }
 
     private void ThrowIfBusy()

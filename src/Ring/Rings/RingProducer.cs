@@ -40,11 +40,9 @@ public sealed unsafe partial class RingProducer : IDisposable
     /// <summary>The type field of this producer's uncommitted claims (see <see cref="ClaimMarkers"/>).</summary>
     private readonly int _claimMarker;
 
-    /// <summary>The ring's fence mode, and whether this process takes part: then, while the mode is on, a commit
-    /// is a release store instead of a compare-and-swap (<see cref="FenceMode"/>).</summary>
-    private readonly FenceMode _fence;
-
-    private readonly bool _takesPartInFenceMode;
+    /// <summary>The ring's flags word: while its fence-mode bit is set, a producer of a process that takes part
+    /// commits with a release store instead of a compare-and-swap (<see cref="FenceMode"/>).</summary>
+    private readonly SharedInt32 _flags;
 
     /// <summary>The claim position as this producer last set it (SPSC only: no one else moves it).</summary>
     private long _ownTail;
@@ -82,7 +80,7 @@ public sealed unsafe partial class RingProducer : IDisposable
         RingHeader.ValidatePositions(_headCache, tail, _capacity);
         _ownTail = tail;
 
-        int slot = ring.Header.Registry.TryRegister(_headCache, out _slotOwner);
+        int slot = ring.Header.Registry.TryRegister(_headCache, FenceMode.ProducerTakesPart, out _slotOwner);
         if (slot < 0)
         {
             throw RingRoleException.RegistryFull(ring.Name, EndpointRegistry.SlotCount);
@@ -102,8 +100,7 @@ public sealed unsafe partial class RingProducer : IDisposable
         _counters = _slot.Counters;
         _spaceSide = _signals.SpaceSideOf(_slot);
         _claimMarker = ClaimMarkers.MarkerOf(slot);
-        _fence = _signals.Fence;
-        _takesPartInFenceMode = FenceMode.ProducerTakesPart;
+        _flags = ring.Header.FlagsWord;
         _lifetime = new EndpointLifetime(
             $"producer of ring '{ring.Name}'", ReleaseRoleAndSlot, ring.Section.ReleaseReference, () => Volatile.Read(ref _openClaims) != 0);
 
@@ -449,7 +446,7 @@ public sealed unsafe partial class RingProducer : IDisposable
         SharedInt64 header = HeaderAt(position);
         long claimed = RecordLayout.Header(-recordLength, _claimMarker);
         long committed = RecordLayout.Header(recordLength, messageType);
-        if (_takesPartInFenceMode && _fence.IsOn)
+        if (FenceMode.ProducerTakesPart && (_flags.LoadAcquire() & RingHeader.FlagFenceMode) != 0)
         {
             // Check, then store: the check still refuses a claim revoked before the commit began (a hostile rewrite
             // of the marker); one revoked between the two would need a live producer judged dead, which never happens.

@@ -154,8 +154,18 @@ internal readonly struct WaitSide
 
     public SharedEvent Event { get; }
 
-    /// <summary>Whether a cross-process barrier must come between the announcement and the re-check (fence mode).</summary>
-    public bool NeedsBarrier => _fence != null && _fence.ConsumerBarriers;
+    /// <summary>Issues the cross-process barrier that fence mode owes between the announcement and the re-check,
+    /// unless <paramref name="alreadyIssued"/> (one issued after every announcement covers every ring).</summary>
+    /// <returns>Whether a barrier has now been issued.</returns>
+    public bool IssueBarrierIfOwed(bool alreadyIssued)
+    {
+        if (alreadyIssued || _fence == null || !_fence.ConsumerBarriers)
+        {
+            return alreadyIssued;
+        }
+
+        return _fence.IssueBarrier();
+    }
 
     /// <summary>How long this side may sleep, given <paramref name="timeoutMs"/> (see <see cref="FenceMode.CapSleepMs"/>).</summary>
     public int CapSleepMs(int timeoutMs) => _fence == null ? timeoutMs : _fence.CapSleepMs(timeoutMs);

@@ -52,18 +52,19 @@ internal static class RingSleep
         int announced = 0;
         try
         {
-            bool barrier = false;
             for (; announced < count; announced++)
             {
-                WaitSide side = waits.SideOf(announced);
-                observed[announced] = side.Announce();
-                barrier |= side.NeedsBarrier;
-                timeoutMs = side.CapSleepMs(timeoutMs);
+                observed[announced] = waits.SideOf(announced).Announce();
             }
 
-            if (barrier)
+            // Fence mode: the producers' fence, paid here, once per ring (FenceMode); then the sleep caps, which a
+            // refused barrier may have changed.
+            bool barrierIssued = false; // one barrier, after every announcement, serves every ring
+            for (int i = 0; i < count; i++)
             {
-                Membarrier.IssueGlobal(); // fence mode: the producers' fence, paid here once (FenceMode)
+                WaitSide side = waits.SideOf(i);
+                barrierIssued = side.IssueBarrierIfOwed(barrierIssued);
+                timeoutMs = side.CapSleepMs(timeoutMs);
             }
 
             // Re-check every wait after announcing all of them: a peer may have changed the ring just before.

@@ -50,7 +50,7 @@ internal static class RingStatusReader
             EndpointSlot slot = registry[i];
             if (slot.TryReadOwner(out ProcessIdentity owner, out _))
             {
-                producers.Add(new RingEndpointStatus("producer", i, owner.ProcessId, ProcessLiveness.IsAlive(owner),
+                producers.Add(new RingEndpointStatus("producer", i, owner.ProcessId, !slot.IsHeldByDeadProcess(),
                     FromUnixMs(slot.Heartbeat.LoadSingleWriter()), ReadCounters(slot.Counters)));
             }
         }
@@ -98,8 +98,9 @@ internal static class RingStatusReader
                 $"{ClaimMarkers.MarkerOf(0)} to {ClaimMarkers.MarkerOf(EndpointRegistry.SlotCount - 1)} (a registry slot)");
         }
 
-        bool held = ring.Header.Registry[slot].TryReadOwner(out ProcessIdentity owner, out _);
-        return new RingHeadBlock(record.Position, slot, held ? owner.ProcessId : 0, held && ProcessLiveness.IsAlive(owner),
+        EndpointSlot claimer = ring.Header.Registry[slot];
+        bool held = claimer.TryReadOwner(out ProcessIdentity owner, out _);
+        return new RingHeadBlock(record.Position, slot, held ? owner.ProcessId : 0, held && !claimer.IsHeldByDeadProcess(),
             ring.HeadBlockClock.BlockedFor(ring.Header, record.Position, slot));
     }
 

@@ -69,7 +69,7 @@ public class FenceModeStressTests
         string count = cycles.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using PeerProcess consumer = startConsumer(new[] { "fence-consume", name, count, "30", barrier });
         consumer.WaitForOutput("attached", PeerExchange.Timeout);
-        using PeerProcess producer = startProducer(new[] { "fence-produce", name, count, "90" });
+        using PeerProcess producer = startProducer(new[] { "fence-produce", name, count, "40" });
         string producerOutput = producer.WaitForSuccess(PeerExchange.Timeout);
         string consumerOutput = consumer.WaitForSuccess(PeerExchange.Timeout);
         Assert.Contains($"consumed {count}", consumerOutput);

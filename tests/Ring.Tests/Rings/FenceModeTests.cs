@@ -14,7 +14,7 @@ namespace RingIpc.Tests.Rings;
 public unsafe class FenceModeTests
 {
     [Fact]
-    public void A_consumer_that_can_issue_the_barrier_turns_fence_mode_on_and_release_commits_deliver()
+    public void A_consumer_that_can_issue_the_barrier_turns_fence_mode_on_until_it_leaves_and_release_commits_deliver()
     {
         using var test = new TestRing("fence-on");
         FenceMode fence = test.Ring.Signals.Fence;
@@ -35,10 +35,15 @@ public unsafe class FenceModeTests
             Assert.Equal(i, read);
         }
 
-        // The bit stays after the consumer leaves, and a ring with it opens (this version knows it).
+        // A ring with the bit opens (this version knows it); the bit goes when the consumer leaves (nobody issues the barrier).
+        using (SharedRing again = SharedRing.Open(test.Name))
+        {
+            Assert.Equal(Membarrier.CanIssue, again.Signals.Fence.IsOn);
+        }
+
         test.Consumer.Dispose();
-        using SharedRing again = SharedRing.Open(test.Name);
-        Assert.Equal(Membarrier.CanIssue, again.Signals.Fence.IsOn);
+        Assert.False(fence.IsOn);
+        Assert.Equal(1, test.Ring.Header.Registry[0].FenceModeCommits.LoadAcquire()); // the producer's slot says it takes part
     }
 
     [Fact]
@@ -69,6 +74,18 @@ public unsafe class FenceModeTests
     }
 
     [Fact]
+    public void A_consumer_that_cannot_issue_the_barrier_does_not_cap_its_sleeps_for_producers_that_never_skip_the_fence()
+    {
+        using var test = new TestRing("fence-off-fenced");
+        test.Ring.Header.Registry[0].FenceModeCommits.StoreRelease(0); // as a 32-bit or Windows producer's slot says
+        test.Ring.Signals.Fence.ConsumerAttached(canBarrier: false);
+        Assert.Equal(Timeout.Infinite, test.Ring.Signals.Fence.CapSleepMs(Timeout.Infinite));
+        test.Ring.Header.Registry[0].FenceModeCommits.StoreRelease(1);
+        test.Ring.Signals.Fence.ConsumerAttached(canBarrier: false);
+        Assert.Equal(FenceMode.UncertainSleepCapMs, test.Ring.Signals.Fence.CapSleepMs(Timeout.Infinite));
+    }
+
+    [Fact]
     public void A_consumer_that_cannot_issue_the_barrier_and_finds_no_producer_sleeps_uncapped()
     {
         using var name = new TempName("fence-off-empty");
@@ -89,7 +106,7 @@ public unsafe class FenceModeTests
             var slot = new EndpointSlot(memory, 0);
             long owner = EndpointSlot.NextOwner(0, deadPid);
             slot.Owner.StoreRelease(owner);
-            slot.Publish(new ProcessIdentity(deadPid, 0), owner);
+            slot.Publish(new ProcessIdentity(deadPid, 0), owner, fenceModeCommits: true);
             Assert.True(slot.IsHeldByDeadProcess()); // the same namespace: judged, and dead
             Assert.True(slot.IsReusable(owner, long.MaxValue));
 
@@ -100,6 +117,12 @@ public unsafe class FenceModeTests
 
             *pidNamespace = 0; // a holder that did not know its namespace (another OS, an older version): judged by pid
             Assert.True(slot.IsHeldByDeadProcess());
+
+            // Being taken (the owner word is new, its identity not published yet): never judged, so never taken over.
+            long taking = EndpointSlot.NextOwner(owner, deadPid);
+            slot.Owner.StoreRelease(taking);
+            Assert.False(slot.IsHeldByDeadProcess());
+            Assert.False(slot.IsReusable(taking, long.MaxValue));
         }
         finally
         {

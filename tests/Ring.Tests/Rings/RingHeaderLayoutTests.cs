@@ -34,12 +34,12 @@ public class RingHeaderLayoutTests
     {
         Assert.Equal(128, EndpointSlotFields.Size);
         Assert.Equal(
-            new[] { 0, 8, 16, 24, 32, 40, 48, 64 },
+            new[] { 0, 8, 16, 24, 32, 40, 44, 48, 64 },
             new[]
             {
                 EndpointSlotFields.Offsets.Owner, EndpointSlotFields.Offsets.StartTime, EndpointSlotFields.Offsets.StartTimeOwner,
                 EndpointSlotFields.Offsets.Heartbeat, EndpointSlotFields.Offsets.IntentPosition, EndpointSlotFields.Offsets.IntentLength,
-                EndpointSlotFields.Offsets.PidNamespace, EndpointSlotFields.Offsets.Counters,
+                EndpointSlotFields.Offsets.FenceModeCommits, EndpointSlotFields.Offsets.PidNamespace, EndpointSlotFields.Offsets.Counters,
             });
         Assert.True(EndpointSlotFields.Offsets.Counters + (EndpointCounters.Count * 8) <= EndpointSlotFields.Size);
         Assert.Equal(RingHeaderFields.Offsets.RegistryStart, EndpointRegistry.Offset);

@@ -206,6 +206,10 @@ public class AbandonedClaimTests
                 Assert.Equal(0, claimerSlot);
                 Span<byte> owner = section.GetSpan(EndpointRegistry.Offset + EndpointSlotFields.Offsets.Owner, 8);
                 BinaryPrimitives.WriteInt32LittleEndian(owner, zombie);
+
+                // Published as the zombie's: the identity is written for this owner word (else the slot reads as being taken).
+                BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(EndpointRegistry.Offset + EndpointSlotFields.Offsets.StartTime, 8), 0);
+                owner.CopyTo(section.GetSpan(EndpointRegistry.Offset + EndpointSlotFields.Offsets.StartTimeOwner, 8));
             }
 
             Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(10)), "the zombie's claim still blocks the ring");
