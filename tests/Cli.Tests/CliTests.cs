@@ -68,6 +68,7 @@ public class CliTests
         JsonElement json = run.Json;
         Assert.Equal((name.Name, "spsc", 4096, 2, false), (json.GetProperty("name").GetString(), json.GetProperty("kind").GetString(),
             json.GetProperty("capacity").GetInt32(), json.GetProperty("unreadMessages").GetInt32(), json.GetProperty("stale").GetBoolean()));
+        Assert.Equal(OperatingSystem.IsLinux(), json.GetProperty("fenceMode").GetBoolean()); // its consumer is attached (Linux: membarrier)
         JsonElement writer = json.GetProperty("producers").EnumerateArray().Single();
         Assert.Equal((Environment.ProcessId, true, 3L, 33L), (writer.GetProperty("pid").GetInt32(), writer.GetProperty("alive").GetBoolean(),
             writer.GetProperty("counters").GetProperty("messages").GetInt64(), writer.GetProperty("counters").GetProperty("bytes").GetInt64()));

@@ -19,7 +19,8 @@ internal sealed record StatusReport(
     CreatorReport Creator,
     EndpointReport? Consumer,
     IReadOnlyList<EndpointReport> Producers,
-    HeadBlockReport? HeadBlockedBy)
+    HeadBlockReport? HeadBlockedBy,
+    bool FenceMode)
 {
     /// <summary>The report of <paramref name="status"/>.</summary>
     public static StatusReport From(RingStatus status) => new(
@@ -36,7 +37,8 @@ internal sealed record StatusReport(
         new CreatorReport(status.CreatorProcessId, status.CreatorIsAlive, status.CreatedAt),
         status.Consumer is null ? null : EndpointReport.From(status.Consumer),
         status.Producers.Select(EndpointReport.From).ToList(),
-        status.HeadBlockedBy is null ? null : HeadBlockReport.From(status.HeadBlockedBy));
+        status.HeadBlockedBy is null ? null : HeadBlockReport.From(status.HeadBlockedBy),
+        status.FenceMode);
 }
 
 /// <summary>The process that created a ring.</summary>

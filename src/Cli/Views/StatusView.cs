@@ -17,6 +17,9 @@ internal static class StatusView
         table.AddRow("fill", Invariant($"{status.UsedBytes:N0} B ({Fill.Percent(status.UsedBytes, status.Capacity):0.0} %), {status.UnreadMessages:N0} unread message(s)"));
         table.AddRow("positions", Invariant($"head {status.Head:N0}, tail {status.Tail:N0}"));
         table.AddRow("message layout", status.MessageFingerprint == "0000000000000000" ? "untyped" : $"fingerprint {status.MessageFingerprint}");
+        table.AddRow("commits", status.FenceMode
+            ? "fence mode: release stores (the consumer issues membarrier before it sleeps)"
+            : "compare-and-swap (a full fence each)");
         table.AddRow("creator", Invariant($"pid {status.Creator.Pid} ({Alive(status.Creator.Alive)}), created {status.Creator.CreatedAt:u}"));
         table.AddRow("state", status.Stale ? "STALE (every endpoint and the creator are dead): ringipc gc reclaims it" : "in use");
         table.AddRow("head", Markup.Escape(HeadBlockView.Describe(status.HeadBlockedBy)));

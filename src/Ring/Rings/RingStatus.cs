@@ -13,8 +13,9 @@ public sealed class RingStatus
 {
     internal RingStatus(string name, RingKind kind, int capacity, int maxMessageLength, ulong messageFingerprint, long head, long tail,
         int unreadMessages, int creatorProcessId, bool creatorIsAlive, DateTimeOffset createdAt,
-        RingEndpointStatus? consumer, IReadOnlyList<RingEndpointStatus> producers, RingHeadBlock? headBlockedBy)
+        RingEndpointStatus? consumer, IReadOnlyList<RingEndpointStatus> producers, RingHeadBlock? headBlockedBy, bool fenceMode)
     {
+        FenceMode = fenceMode;
         Name = name;
         Kind = kind;
         Capacity = capacity;
@@ -49,6 +50,11 @@ public sealed class RingStatus
     /// <summary>Committed messages between the head and the tail, not yet read (up to a reservation that is not
     /// marked yet, behind which nothing can be counted).</summary>
     public int UnreadMessages { get; }
+
+    /// <summary>Whether the ring is in fence mode: its consumer issues a cross-process memory barrier
+    /// (<c>membarrier</c>, Linux) before it sleeps, so producers in 64-bit Linux processes commit without a fence of
+    /// their own. <c>false</c>: every commit is a compare-and-swap (no consumer, or one that cannot issue the barrier).</summary>
+    public bool FenceMode { get; }
 
     /// <summary>Whether the process that created the ring still runs (pid and start time).</summary>
     public bool CreatorIsAlive { get; }

@@ -58,7 +58,7 @@ internal static class RingStatusReader
         ProcessIdentity creator = header.Creator;
         return new RingStatus(ring.Name, ring.Kind, ring.Capacity, ring.MaxMessageLength, ring.MessageFingerprint, head, tail, unread,
             creator.ProcessId, ProcessLiveness.IsAlive(creator), FromUnixMs(header.CreationTimeUnixMs),
-            ReadConsumer(header), producers, block);
+            ReadConsumer(header), producers, block, (header.FlagsWord.LoadAcquire() & RingHeader.FlagFenceMode) != 0);
     }
 
     private static RingEndpointStatus? ReadConsumer(RingHeader header)
