@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Threading;
 
 namespace RingIpc.Peer;
 
@@ -19,6 +20,7 @@ internal static class FencePeer
     {
         using SharedRing ring = SharedRing.Open(name);
         using RingProducer writer = ring.CreateProducer(Strict.Strategy("block0"));
+        Console.WriteLine("attached");
         SharedInt32 consumerWaiting = ring.Header.ConsumerWaiting;
         SharedInt64 head = ring.Header.Head;
         SharedInt64 tail = ring.Header.Tail;
@@ -84,7 +86,8 @@ internal static class FencePeer
             ring.Signals.Fence.ConsumerAttached(canBarrier: false);
         }
 
-        Console.WriteLine($"attached barrier={ring.Signals.Fence.ConsumerBarriers} fence-mode={ring.Signals.Fence.IsOn}");
+        bool capped = ring.Signals.Fence.CapSleepMs(Timeout.Infinite) == FenceMode.UncertainSleepCapMs;
+        Console.WriteLine($"attached barrier={ring.Signals.Fence.ConsumerBarriers} fence-mode={ring.Signals.Fence.IsOn} capped={capped}");
         long expected = 0;
         string? error = null;
         RingMessageHandler check = (_, payload) =>

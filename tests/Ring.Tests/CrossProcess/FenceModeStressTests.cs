@@ -59,17 +59,31 @@ public class FenceModeStressTests
         Assert.Contains("release-commits=False", producer);
     }
 
+    [Fact]
+    public void A_consumer_that_cannot_issue_the_barrier_after_a_producer_that_takes_part_attached_caps_its_sleeps_and_loses_nothing()
+    {
+        // The producer registers first (its slot says it takes part); the consumer then clears fence mode and must
+        // cap its sleeps while that producer stays, since it may hold a commit decided with the bit still set.
+        (_, string consumer) = Run(RingKind.Spsc, Cycles, PeerProcess.Start, PeerProcess.Start, "nobarrier", producerFirst: true);
+        Assert.Contains("barrier=False fence-mode=False capped=True", consumer);
+    }
+
     /// <summary>Runs one consumer and one producer over a new ring for <paramref name="cycles"/> messages; returns
     /// both outputs after checking that most sleeps really slept and were woken (or the run tested nothing).</summary>
     private static (string Producer, string Consumer) Run(
-        RingKind kind, int cycles, Func<string[], PeerProcess> startProducer, Func<string[], PeerProcess> startConsumer, string barrier)
+        RingKind kind, int cycles, Func<string[], PeerProcess> startProducer, Func<string[], PeerProcess> startConsumer, string barrier,
+        bool producerFirst = false)
     {
         using var name = new TempName("fence-stress");
         using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 64 * 1024 });
         string count = cycles.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using PeerProcess consumer = startConsumer(new[] { "fence-consume", name, count, "30", barrier });
-        consumer.WaitForOutput("attached", PeerExchange.Timeout);
-        using PeerProcess producer = startProducer(new[] { "fence-produce", name, count, "40" });
+        string[] consumerArguments = { "fence-consume", name, count, "30", barrier };
+        string[] producerArguments = { "fence-produce", name, count, "40" };
+        using PeerProcess first = producerFirst ? startProducer(producerArguments) : startConsumer(consumerArguments);
+        first.WaitForOutput("attached", PeerExchange.Timeout);
+        using PeerProcess second = producerFirst ? startConsumer(consumerArguments) : startProducer(producerArguments);
+        PeerProcess producer = producerFirst ? first : second;
+        PeerProcess consumer = producerFirst ? second : first;
         string producerOutput = producer.WaitForSuccess(PeerExchange.Timeout);
         string consumerOutput = consumer.WaitForSuccess(PeerExchange.Timeout);
         Assert.Contains($"consumed {count}", consumerOutput);
