@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 
 namespace RingIpc;
 
@@ -57,6 +58,7 @@ internal readonly unsafe struct EndpointRegistry
     {
         ownerWord = 0;
         ProcessIdentity me = ProcessIdentity.Current;
+        EndpointSlot.WarmUpPublish(me);
         for (int pass = 0; pass < 2; pass++)
         {
             for (int i = 0; i < SlotCount; i++)
@@ -152,7 +154,8 @@ internal readonly unsafe struct EndpointSlot
     /// pid means another process here (a claim of a live producer must never be revoked: a fence-mode commit is a plain
     /// store that cannot fail, <see cref="FenceMode"/>), and so does one whose namespace is not written yet (a slot
     /// being taken: its pid alone could be another namespace's). The price: a taker that dies between taking the slot
-    /// and publishing its identity, a few instructions, leaves the slot held for good (one of 32).</summary>
+    /// and publishing its identity — a few dozen instructions, as <see cref="WarmUpPublish"/> compiles them beforehand —
+    /// leaves the slot held for good (one of 32), and the ring never stale.</summary>
     private static bool IsDead(ProcessIdentity identity, long? pidNamespace) =>
         (pidNamespace == 0 || pidNamespace == RingIpc.PidNamespace.Current) && !ProcessLiveness.IsAlive(identity);
 
@@ -171,6 +174,24 @@ internal readonly unsafe struct EndpointSlot
         int length = IntentLength.LoadAcquire();
         return length == 0 || IntentPosition.LoadSingleWriter() + length <= head;
     }
+
+    /// <summary>Runs <see cref="Publish"/> once per process on a scratch slot, so that its first real run, between a
+    /// slot's compare-and-swap and the identity it publishes, compiles nothing and reads no file (the pid namespace):
+    /// a process killed in that window leaves the slot held for good (<see cref="IsDead"/>).</summary>
+    public static void WarmUpPublish(ProcessIdentity me)
+    {
+        if (Volatile.Read(ref _publishWarmedUp))
+        {
+            return;
+        }
+
+        byte* scratch = stackalloc byte[EndpointSlotFields.Size];
+        new Span<byte>(scratch, EndpointSlotFields.Size).Clear();
+        new EndpointSlot(scratch, 0).Publish(me, NextOwner(0, me.ProcessId), fenceModeCommits: false);
+        Volatile.Write(ref _publishWarmedUp, true);
+    }
+
+    private static bool _publishWarmedUp;
 
     /// <summary>The new owner, right after taking the slot: records its identity and whether it takes part in fence
     /// mode, clears the last owner's intent and counters, and stamps the heartbeat.</summary>

@@ -90,13 +90,15 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _counters.Reset();
         ring.Header.ConsumerHeartbeat.StoreSingleWriter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         FinishPredecessorsZeroing();
-        _signals.Fence.ConsumerAttached();
         _asyncRoleHold = new AsyncRoleHold(GiveUpRole, () => _lifetime!.ReleaseIfDone());
         _lifetime = new EndpointLifetime(
             $"consumer of ring '{ring.Name}'", ReleaseRole, ring.Section.ReleaseReference, () => Volatile.Read(ref _messageOpen) != 0 || _asyncRoleHold.IsHeld);
 
         // Keeps the ring mapped while this consumer may touch it, even if the SharedRing is disposed meanwhile.
         ring.Section.AddReference();
+
+        // Last: a constructor that threw before this leaves no fence-mode bit behind without a consumer.
+        _signals.Fence.ConsumerAttached();
     }
 
     /// <summary>How blocking reads wait for data.</summary>

@@ -57,7 +57,7 @@ internal static class RingSleep
                 observed[announced] = waits.SideOf(announced).Announce();
             }
 
-            // Fence mode: the producers' fence, paid here, once per ring (FenceMode); then the sleep caps, which a
+            // Fence mode: the producers' fence, paid here, once per sleep (FenceMode); then the sleep caps, which a
             // refused barrier may have changed.
             bool barrierIssued = false; // one barrier, after every announcement, serves every ring
             for (int i = 0; i < count; i++)

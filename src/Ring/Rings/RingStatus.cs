@@ -53,7 +53,9 @@ public sealed class RingStatus
 
     /// <summary>Whether the ring is in fence mode: its consumer issues a cross-process memory barrier
     /// (<c>membarrier</c>, Linux) before it sleeps, so producers in 64-bit Linux processes commit without a fence of
-    /// their own. <c>false</c>: every commit is a compare-and-swap (no consumer, or one that cannot issue the barrier).</summary>
+    /// their own. <c>false</c>: every commit is a compare-and-swap (no consumer since the last one was disposed, or one
+    /// that cannot issue the barrier). A consumer that crashed leaves it <c>true</c> until the next one attaches
+    /// (harmless: nobody sleeps meanwhile).</summary>
     public bool FenceMode { get; }
 
     /// <summary>Whether the process that created the ring still runs (pid and start time).</summary>

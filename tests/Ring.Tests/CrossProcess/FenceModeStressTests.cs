@@ -63,7 +63,10 @@ public class FenceModeStressTests
     public void A_consumer_that_cannot_issue_the_barrier_after_a_producer_that_takes_part_attached_caps_its_sleeps_and_loses_nothing()
     {
         // The producer registers first (its slot says it takes part); the consumer then clears fence mode and must
-        // cap its sleeps while that producer stays, since it may hold a commit decided with the bit still set.
+        // cap its sleeps while that producer stays, since it may hold a commit decided with the bit still set. The
+        // cap would hide a lost wake-up (2 ms each), so this checks that the capped path is taken and delivers
+        // everything, not the handshake; the producer commits with compare-and-swaps here (the bit is clear before
+        // its first commit).
         (_, string consumer) = Run(RingKind.Spsc, Cycles, PeerProcess.Start, PeerProcess.Start, "nobarrier", producerFirst: true);
         Assert.Contains("barrier=False fence-mode=False capped=True", consumer);
     }
