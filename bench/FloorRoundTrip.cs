@@ -24,6 +24,9 @@ internal sealed class FloorRoundTrip : IRoundTrip
     }
 
     /// <inheritdoc />
+    public int ChildId => _child.Id;
+
+    /// <inheritdoc />
     public void Trip(long sequence)
     {
         ref long line = ref RawFloor.Index(_section, 0);

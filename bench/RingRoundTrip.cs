@@ -47,6 +47,9 @@ internal sealed class RingRoundTrip : IRoundTrip
     }
 
     /// <inheritdoc />
+    public int ChildId => _child.Id;
+
+    /// <inheritdoc />
     public void Trip(long sequence)
     {
         BinaryPrimitives.WriteInt64LittleEndian(_message, sequence);

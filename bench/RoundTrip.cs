@@ -11,6 +11,9 @@ internal interface IRoundTrip : IDisposable
     /// <summary>Sends message number <paramref name="sequence"/> and waits for its echo; throws if the echo does not
     /// come, or is not that message.</summary>
     void Trip(long sequence);
+
+    /// <summary>The echo child's process id (the interleaved rows stop and continue it).</summary>
+    int ChildId { get; }
 }
 
 /// <summary>How long the round-trip section warms up and how many round trips it measures.</summary>
@@ -50,8 +53,16 @@ internal static class RoundTrips
     public static double[] Measure(IRoundTrip trip, TimeSpan warmup, int count, bool paused)
     {
         long sequence = 0;
+        return Measure(trip, ref sequence, warmup, count, paused);
+    }
+
+    /// <summary><see cref="Measure(IRoundTrip, TimeSpan, int, bool)"/>, numbering the round trips from
+    /// <paramref name="sequence"/> on (the echo expects them to grow) and leaving it at the next number.</summary>
+    public static double[] Measure(IRoundTrip trip, ref long sequence, TimeSpan warmup, int count, bool paused)
+    {
+        long first = sequence;
         var clock = Stopwatch.StartNew();
-        while (sequence < MinimumWarmupTrips || clock.Elapsed < warmup)
+        while (sequence - first < MinimumWarmupTrips || clock.Elapsed < warmup)
         {
             trip.Trip(sequence++);
         }

@@ -4,7 +4,8 @@ using System.Collections.Generic;
 namespace RingIpc.Bench;
 
 /// <summary>
-/// The round-trip section: the floor (one shared cache line), then for each payload size RingIpc busy-spin and default
+/// The round-trip section: the floor (one shared cache line) and RingIpc busy-spin at the first size in alternating
+/// blocks (<see cref="InterleavedRoundTrips"/>), then for each payload size RingIpc busy-spin (the other sizes) and default
 /// back to back, the anonymous pipe and the Unix socket back to back, and the default strategy, the pipe and the socket
 /// with a 1 ms pause before each round trip (so that the peer is asleep and must be woken).
 /// </summary>
@@ -21,10 +22,23 @@ internal static class RoundTripLatency
             rows.Add(new LatencyRow(transport, strategy, paused, payloadBytes, RoundTrips.Measure(trip, plan.Warmup, count, paused)));
         }
 
-        Run(FloorLabel, "busy-spin", false, 8, plan.SpinningTrips, () => new FloorRoundTrip(plan.Warmup));
+        // The floor and the ring's busy-spin row at the first size, the pair the target compares, in alternating blocks.
+        Console.Error.WriteLine($"round trips: {FloorLabel} and {BusySpinLabel}, {plan.Sizes[0]} B, interleaved");
+        using (IRoundTrip floor = new FloorRoundTrip(plan.Warmup))
+        using (IRoundTrip ring = new RingRoundTrip(true, plan.Sizes[0], plan.Warmup))
+        {
+            (double[] floorTimes, double[] ringTimes) = InterleavedRoundTrips.Measure(floor, ring, plan.Warmup, plan.SpinningTrips);
+            rows.Add(new LatencyRow(FloorLabel, "busy-spin", false, 8, floorTimes));
+            rows.Add(new LatencyRow(BusySpinLabel, "busy-spin", false, plan.Sizes[0], ringTimes));
+        }
+
         foreach (int size in plan.Sizes)
         {
-            Run("ring busy-spin", "busy-spin", false, size, plan.SpinningTrips, () => new RingRoundTrip(true, size, plan.Warmup));
+            if (size != plan.Sizes[0])
+            {
+                Run(BusySpinLabel, "busy-spin", false, size, plan.SpinningTrips, () => new RingRoundTrip(true, size, plan.Warmup));
+            }
+
             Run(DefaultLabel, "spin-then-block", false, size, plan.SpinningTrips, () => new RingRoundTrip(false, size, plan.Warmup));
             Run(PipeLabel, "blocking", false, size, plan.StreamTrips, () => new StreamRoundTrip(StreamKind.AnonymousPipe, size, plan.Warmup));
             Run(SocketLabel, "blocking", false, size, plan.StreamTrips, () => new StreamRoundTrip(StreamKind.UnixSocket, size, plan.Warmup));
@@ -38,6 +52,9 @@ internal static class RoundTripLatency
 
     /// <summary>The floor row's transport.</summary>
     public const string FloorLabel = "floor: one cache line";
+
+    /// <summary>RingIpc busy-spinning.</summary>
+    public const string BusySpinLabel = "ring busy-spin";
 
     /// <summary>RingIpc with the default strategy.</summary>
     public const string DefaultLabel = "ring default (spin-then-block)";

@@ -51,6 +51,9 @@ internal sealed class StreamRoundTrip : IRoundTrip
     }
 
     /// <inheritdoc />
+    public int ChildId => _child.Id;
+
+    /// <inheritdoc />
     public void Trip(long sequence)
     {
         BinaryPrimitives.WriteInt64LittleEndian(_message, sequence);
