@@ -30,13 +30,14 @@ public static class Program
         var sizes = new Option<int[]?>("--sizes") { Description = "Throughput payload sizes in bytes (each at least 16), e.g. --sizes 64 65536.", AllowMultipleArgumentsPerToken = true };
         var transports = new Option<string[]?>("--transports") { Description = "Only the throughput rows whose label contains one of these (ring spsc always runs: the ratios' reference), e.g. --transports mpsc pipe.", AllowMultipleArgumentsPerToken = true };
         var measured = new Option<double?>("--measured") { Description = "Seconds each size is measured for, per row and repetition; default 0.1." };
+        var pausedTrips = new Option<int?>("--paused-trips") { Description = "Measured round trips of each row with a 1 ms pause (a sleeping peer); default 2000. Its p99.9 is the 2nd-largest sample at 2000: more trips separate the tails." };
         var sections = new Option<string[]?>("--only") { Description = "Run only these sections: throughput, latency, rpc.", AllowMultipleArgumentsPerToken = true };
         var root = new RootCommand("RingIpc's benchmark: rings against pipes, sockets and the hardware's floor, between two processes.")
         {
-            quick, repetitions, sizes, transports, measured, sections,
+            quick, repetitions, sizes, transports, measured, pausedTrips, sections,
         };
         root.SetAction(parse => RunAll(new RunOptions(parse.GetValue(quick), parse.GetValue(repetitions), parse.GetValue(sizes),
-            parse.GetValue(transports), parse.GetValue(measured), parse.GetValue(sections))));
+            parse.GetValue(transports), parse.GetValue(measured), parse.GetValue(pausedTrips), parse.GetValue(sections))));
 
         var rpcQuick = new Option<bool>("--quick") { Description = "A short smoke run." };
         var rpc = new Command("rpc", "The RPC section alone; its rows go to bench-results/rpc.csv.") { rpcQuick };
@@ -82,8 +83,19 @@ public static class Program
     private static TimeSpan Seconds(string value) => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
 
     /// <summary>The main job's options, with their defaults applied.</summary>
-    private sealed record RunOptions(bool Quick, int? RepetitionsGiven, int[]? SizesGiven, string[]? Transports, double? MeasuredGiven, string[]? Sections)
+    private sealed record RunOptions(bool Quick, int? RepetitionsGiven, int[]? SizesGiven, string[]? Transports, double? MeasuredGiven,
+        int? PausedTripsGiven, string[]? Sections)
     {
+        /// <summary>The round-trip section's plan, with <c>--paused-trips</c> applied.</summary>
+        public LatencyPlan Latency
+        {
+            get
+            {
+                LatencyPlan plan = Quick ? LatencyPlan.Quick : LatencyPlan.Full;
+                return PausedTripsGiven is { } trips ? plan with { PausedTrips = trips } : plan;
+            }
+        }
+
         public int Repetitions => RepetitionsGiven ?? (Quick ? 1 : 5);
 
         public int[] Sizes => SizesGiven is { Length: > 0 } given ? given : Quick ? new[] { 16, 1024 } : AllSizes;
@@ -102,6 +114,7 @@ public static class Program
             : Sizes.Distinct().Count() != Sizes.Length ? "every size may be given once"
             : Sizes.Any(size => !ValidSize(size)) ? $"every size must be a power of two from {SizeSeries.MinimumSize} bytes to {MaxSize / 1024} KiB"
             : MeasuredGiven is <= 0 or > 60 ? "--measured must be more than 0 and at most 60 seconds"
+            : PausedTripsGiven is < 100 or > 1_000_000 ? "--paused-trips must be from 100 to 1,000,000"
             : Sections?.FirstOrDefault(section => !new[] { "throughput", "latency", "rpc" }.Contains(section, StringComparer.OrdinalIgnoreCase)) is { } unknown
                 ? $"unknown section '{unknown}' (throughput, latency, rpc)"
                 : null;
@@ -146,7 +159,7 @@ public static class Program
 
         if (options.Runs("latency"))
         {
-            LatencyPlan plan = options.Quick ? LatencyPlan.Quick : LatencyPlan.Full;
+            LatencyPlan plan = options.Latency;
             Console.WriteLine("Round-trip latency (µs): this process sends a message, a child process echoes it back, every echo checked. Warm-up");
             Console.WriteLine($"{plan.Warmup.TotalSeconds:0.##} s back to back, then measured; with a pause, 1 ms passes before each round trip, so a waiting side");
             Console.WriteLine("falls asleep and must be woken. The floor passes a counter through one shared cache line, both sides spinning.");
