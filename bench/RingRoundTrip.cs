@@ -32,7 +32,17 @@ internal sealed class RingRoundTrip : IRoundTrip
     public RingRoundTrip(bool busySpin, int payloadBytes, TimeSpan warmup)
     {
         _pingRing = SharedRing.Create(_ping, new RingOptions { Capacity = 4096 });
-        _pongRing = SharedRing.Create(_pong, new RingOptions { Capacity = 4096 });
+        try
+        {
+            _pongRing = SharedRing.Create(_pong, new RingOptions { Capacity = 4096 });
+        }
+        catch
+        {
+            _pingRing.Dispose();
+            SharedRing.Delete(_ping); // a failed row leaves no ring behind
+            throw;
+        }
+
         _writer = _pingRing.CreateProducer(StrategyOf(busySpin));
         _reader = _pongRing.CreateConsumer(StrategyOf(busySpin));
         _message = new byte[payloadBytes];
