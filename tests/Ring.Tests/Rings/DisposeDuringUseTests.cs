@@ -139,9 +139,14 @@ public class DisposeDuringUseTests
             {
                 producer.Write(new byte[120], 9, Timeout.InfiniteTimeSpan);
             }
+            catch (Exception) when (StampWriteEnd(ref writeEnded))
+            {
+                // never: the filter returns false. It runs when the Write has thrown but before the exception unwinds
+                // through the Write's own frames, whose end releases the role: a successor may attach only after it.
+            }
             finally
             {
-                Interlocked.Exchange(ref writeEnded, System.Diagnostics.Stopwatch.GetTimestamp());
+                StampWriteEnd(ref writeEnded); // a Write that returned without throwing
             }
         });
 
@@ -196,5 +201,12 @@ public class DisposeDuringUseTests
                 Thread.Yield();
             }
         }
+    }
+
+    /// <summary>Stamps the end of the blocked Write once (an exception filter's stamp is the earlier one); returns false.</summary>
+    private static bool StampWriteEnd(ref long writeEnded)
+    {
+        Interlocked.CompareExchange(ref writeEnded, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
+        return false;
     }
 }
