@@ -106,6 +106,10 @@ public class CrossProcessCallTests
         Assert.Equal(await scanner.ChecksumAsync(data, CancellationToken.None), await scanner.ChecksumAsync(data, CancellationToken.None));
 
         Signal(host.Process.Id, "STOP"); // the server stops reading: its request ring fills
+
+        // kill(2) returns once the signal is queued; a server thread running on the other core stops a moment later,
+        // and could still answer the first call sent meanwhile. Wait until the kernel shows the process stopped.
+        KernelWaits.WaitUntil(() => EveryThreadStopped(host.Process.Id), "every thread of the host to be stopped");
         var accepted = new List<Task<uint>>();
         try
         {
@@ -148,6 +152,11 @@ public class CrossProcessCallTests
         await Task.WhenAll(accepted).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(await scanner.ChecksumAsync(data, CancellationToken.None), await accepted[0]);
     }
+
+    /// <summary>Whether every thread of the process is in the stopped state ('T' in its /proc stat).</summary>
+    private static bool EveryThreadStopped(int processId) =>
+        Directory.EnumerateDirectories($"/proc/{processId}/task")
+            .All(task => ProcStat.TryRead(Path.Combine(task, "stat"), out ProcStat stat) && stat.State == 'T');
 
     private static void Signal(int processId, string signal)
     {
