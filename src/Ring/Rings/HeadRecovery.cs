@@ -12,14 +12,14 @@ namespace RingIpc;
 /// kept out by the pending wait: one writer of the consumer's counters at a time.</remarks>
 internal static class HeadRecovery
 {
-    /// <summary>Recovers from dead producers at <paramref name="head"/>.</summary>
+    /// <summary>Recovers from dead producers at <paramref name="head"/> (the consumer's read position), walking no
+    /// further than <paramref name="limit"/>: one lap from the released head, at most one from the read position.</summary>
     /// <exception cref="RingFormatException">A record, a marker or the tail is corrupt.</exception>
-    public static void Run(SharedRing ring, long head)
+    public static void Run(SharedRing ring, long head, long limit)
     {
         RecordCursor records = ring.Records;
         EndpointRegistry registry = ring.Header.Registry;
         EndpointCounters counters = ring.Header.ConsumerCounters;
-        long limit = head + records.Capacity;
         Record record = records.Next(head, limit);
         while (record.Position < limit)
         {

@@ -48,10 +48,17 @@ public sealed partial class RingConsumer
         }
     }
 
+    /// <summary>Whether a message waits at the head; if none does, releases what was read (an async wait may last).</summary>
     private bool HasMessageInCall()
     {
         using EndpointLifetime.Call call = _lifetime.Enter();
-        return HasMessage();
+        if (HasMessage())
+        {
+            return true;
+        }
+
+        ReleaseConsumed(); // before the waiter registers: its walk's limit is one lap from the released head
+        return false;
     }
 
     /// <summary>Registers with the background waiter until the head holds a record (a message, or padding to
@@ -119,7 +126,7 @@ public sealed partial class RingConsumer
             return record.Position != _head || record.State == RecordState.Message;
         }
 
-        protected override void Recover() => HeadRecovery.Run(consumer._ring, _head);
+        protected override void Recover() => HeadRecovery.Run(consumer._ring, _head, _head + consumer._capacity); // released: see HasMessageInCall
 
         /// <summary>The sleep that announced on this ring has withdrawn; before the completion, whose continuation
         /// may register the next wait.</summary>

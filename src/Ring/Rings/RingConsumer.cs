@@ -28,6 +28,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <see cref="System.Diagnostics.Stopwatch"/> ticks) before a polling consumer looks for dead producers there.</summary>
     private static readonly long StuckTicks = System.Diagnostics.Stopwatch.Frequency / 10;
 
+    /// <summary>Polls that find the head at the same empty header or claim before the consumer releases what it read
+    /// (a consumer that runs in step with its producer holds the release back; one that has been idle this long
+    /// gives the space back).</summary>
+    private const int IdleReleasePolls = 64;
+
     /// <summary>Wake-up calls for sleeping producers between two looks for producers that died asleep.</summary>
     private const int DeadSleeperCheckInterval = 256;
 
@@ -38,6 +43,10 @@ public sealed unsafe partial class RingConsumer : IDisposable
     private readonly SharedRing _ring;
     private readonly RecordCursor _records;
     private readonly SharedInt64 _head;
+    private readonly SharedInt64 _consumed;
+
+    /// <summary>Read bytes held back before they are zeroed and released: a sixteenth of the ring (see <see cref="Consume"/>).</summary>
+    private readonly int _releaseLag;
     private readonly int _capacity;
     private readonly RingSignals _signals;
     private readonly RoleLock _role;
@@ -49,8 +58,13 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>Wake-up calls for sleeping producers since the last look for dead sleepers.</summary>
     private int _wakeCallsSinceSleeperCheck;
 
-    /// <summary>The head position; only this consumer moves it.</summary>
+    /// <summary>The read position (the shared <see cref="RingHeader.ConsumedPosition"/>'s value): where the next
+    /// message is read; only this consumer moves it.</summary>
     private long _ownHead;
+
+    /// <summary>The released position (the shared head's value): [_released, _ownHead) is read but not yet zeroed
+    /// and given back to producers.</summary>
+    private long _released;
 
     /// <summary>Position of the message handed out by <see cref="TryRead"/> and not yet released.</summary>
     private long _pendingPosition = NoPendingMessage;
@@ -81,15 +95,19 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _role = role;
         _records = ring.Records;
         _head = ring.Header.Head;
+        _consumed = ring.Header.ConsumedPosition;
         _capacity = ring.Capacity;
+        _releaseLag = ring.Capacity / 16;
         _counters = ring.Header.ConsumerCounters;
         _zeroingLength = ring.Header.ZeroingLength;
         _zeroingFromLow = ring.Header.ZeroingFromLow;
-        _ownHead = _head.LoadAcquire();
-        RingHeader.ValidatePosition("head position", _ownHead);
+        _released = _head.LoadAcquire();
+        RingHeader.ValidatePosition("head position", _released);
+        _ownHead = _released;
         _counters.Reset();
         ring.Header.ConsumerHeartbeat.StoreSingleWriter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         FinishPredecessorsZeroing();
+        ReleasePredecessorsReads();
         _asyncRoleHold = new AsyncRoleHold(GiveUpRole, () => _lifetime!.ReleaseIfDone());
         _lifetime = new EndpointLifetime(
             $"consumer of ring '{ring.Name}'", ReleaseRole, ring.Section.ReleaseReference, () => Volatile.Read(ref _messageOpen) != 0 || _asyncRoleHold.IsHeld);
@@ -243,7 +261,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         using EndpointLifetime.Call call = _lifetime.Enter();
         long start = _ownHead;
         long position = start;
-        long limit = start + _capacity; // one lap: the bytes at [start, ...) are zeroed only when the batch ends
+        long limit = _released + _capacity; // one lap from the released head: nothing before it is zeroed until the batch ends
         int count = 0;
         long bytes = 0;
         _inBatch = true;
@@ -283,7 +301,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
             if (position != start)
             {
-                Consume(start, position); // the role is still ours until this call ends
+                Consume(position); // the role is still ours until this call ends
             }
 
             if (count != 0)
@@ -326,7 +344,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// announcements they left.</summary>
     internal void RecoverAtHead()
     {
-        HeadRecovery.Run(_ring, _ownHead);
+        HeadRecovery.Run(_ring, _ownHead, _released + _capacity);
         ClearDeadSleepers();
     }
 
@@ -342,7 +360,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         using EndpointLifetime.Call call = _lifetime.EnterEvenIfDisposed();
         if (!_lifetime.IsDisposed)
         {
-            Consume(position, position + _pendingLength); // else the role is given up: a successor reads it again
+            Consume(position + _pendingLength); // else the role is given up: a successor reads it again
             _counters.Add(EndpointCounters.Messages, 1);
             _counters.Add(EndpointCounters.Bytes, _pendingPayloadLength);
         }
@@ -379,10 +397,10 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>The first record at the head that is not padding, after releasing the padding before it.</summary>
     private Record NextReleasingPadding()
     {
-        Record record = _records.Next(_ownHead, _ownHead + _capacity);
+        Record record = _records.Next(_ownHead, _released + _capacity);
         if (record.Position != _ownHead)
         {
-            Consume(_ownHead, record.Position);
+            Consume(record.Position);
         }
 
         if (record.State != RecordState.Message)
@@ -408,7 +426,12 @@ public sealed unsafe partial class RingConsumer : IDisposable
             return;
         }
 
-        if (++_stuckPolls % StuckPolls != 0)
+        if (++_stuckPolls == IdleReleasePolls)
+        {
+            ReleaseConsumed(); // idle for a while: give back what was read
+        }
+
+        if (_stuckPolls % StuckPolls != 0)
         {
             return;
         }
@@ -424,12 +447,43 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
     }
 
-    /// <summary>Zeroes [from, to) and then moves the head to <paramref name="to"/> with release: a producer
-    /// that acquires the new head sees zeroes there, so a stale length never looks committed. The store is
-    /// also a full fence, for the handshake with producers waiting for space (<see cref="RingSignals"/>).</summary>
-    [MethodImpl(HotPath.Optimized)]
-    private void Consume(long from, long to)
+    /// <summary>
+    /// Marks everything before <paramref name="to"/> read: the read position moves there (stored for a successor:
+    /// the at-least-once boundary), and the space is released to producers once a sixteenth of the ring is read and
+    /// held back, or at once if a producer sleeps waiting for space.
+    /// </summary>
+    /// <remarks>Holding the release back keeps the zeroing away from the cache lines the producer is filling: a
+    /// consumer that runs in step with its producer and zeroes each record right after reading it writes the line
+    /// the producer's next record is in, and the line travels between the cores twice per message (measured: the
+    /// slow regime of the benchmark's README). Nothing waits on what is held back: a producer out of room finds at
+    /// most a sixteenth of the ring held back besides at least capacity − 1/8 − 1/16 unread (the longest record is
+    /// an eighth), so the consumer reads on and releases, and an idle consumer releases after
+    /// <see cref="IdleReleasePolls"/> empty polls and before it sleeps.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Consume(long to)
     {
+        _ownHead = to;
+        _consumed.StoreRelease(to);
+        if (to - _released >= _releaseLag || _signals.ProducersAsleep != 0)
+        {
+            ReleaseConsumed();
+        }
+    }
+
+    /// <summary>Zeroes what was read and not yet released, [released, read position), and then moves the head
+    /// there with release: a producer that acquires the new head sees zeroes there, so a stale length never looks
+    /// committed. The store is also a full fence, for the handshake with producers waiting for space
+    /// (<see cref="RingSignals"/>).</summary>
+    [MethodImpl(HotPath.Optimized)]
+    private void ReleaseConsumed()
+    {
+        long from = _released;
+        long to = _ownHead;
+        if (from == to)
+        {
+            return;
+        }
+
         // The zeroing intent first (length, then start: a death between them leaves an intent naming an older head),
         // so that a successor finishes what a death in the middle of the zeroing leaves (FinishPredecessorsZeroing).
         _zeroingLength.StoreRelease((int)(to - from));
@@ -440,7 +494,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
 
         _records.Clear(from, to);
-        _ownHead = to;
+        _released = to;
         _head.StoreFullFence(to);
         if (_signals.WakeProducersIfWaiting())
         {
@@ -494,8 +548,32 @@ public sealed unsafe partial class RingConsumer : IDisposable
                 $"a multiple of 8 from 0 to {tail - _ownHead}, the bytes between the head and the tail");
         }
 
-        Consume(_ownHead, _ownHead + length);
+        _ownHead += length;
+        ReleaseConsumed();
         _counters.Add(EndpointCounters.FinishedZeroings, 1);
+    }
+
+    /// <summary>At attach, after <see cref="FinishPredecessorsZeroing"/>: a predecessor's reads that it held back
+    /// (its read position is ahead of the head) were handed out, so they are released and reading starts after them.</summary>
+    /// <exception cref="RingFormatException">The read position is not between the head and the tail, or not 8-aligned.</exception>
+    private void ReleasePredecessorsReads()
+    {
+        long consumed = _consumed.LoadAcquire();
+        if (consumed == _ownHead)
+        {
+            return;
+        }
+
+        long tail = _ring.Header.Tail.LoadAcquire();
+        RingHeader.ValidatePositions(_ownHead, tail, _capacity);
+        if (consumed < _ownHead || consumed > tail || (consumed & (RecordLayout.Alignment - 1)) != 0)
+        {
+            throw new RingFormatException("consumed position", consumed.ToString(),
+                $"a multiple of 8 from the head {_ownHead} to the tail {tail}");
+        }
+
+        _ownHead = consumed;
+        ReleaseConsumed();
     }
 
     /// <summary>Gives up the role (the consumer is disposed and no call is under way), unless an asynchronous wait
@@ -511,6 +589,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>Ends fence mode (nobody issues its barrier now), then gives up the consumer role.</summary>
     private void GiveUpRole()
     {
+        ReleaseConsumed(); // no call of this consumer runs now; the role is still held
         _signals.Fence.ConsumerDetached();
         _role.Dispose();
     }
@@ -560,6 +639,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
         public void BeforeSleep()
         {
+            consumer.ReleaseConsumed(); // a sleep may last: give back what was read
             consumer.RecoverAtHead();
             consumer._counters.Add(EndpointCounters.Sleeps, 1);
             consumer._ring.Header.ConsumerHeartbeat.StoreSingleWriter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());

@@ -98,6 +98,9 @@ internal readonly unsafe struct RingHeader
     /// <summary>When the consumer first found the head blocked there, in Unix milliseconds (tooling only).</summary>
     public SharedInt64 HeadBlockSince => new(_base + RingHeaderFields.Offsets.HeadBlockSince);
 
+    /// <summary>The consumer's read position, ahead of <see cref="Head"/> by what it read and has not yet released.</summary>
+    public SharedInt64 ConsumedPosition => new(_base + RingHeaderFields.Offsets.ConsumedPosition);
+
     /// <summary>The consumer's counters.</summary>
     public EndpointCounters ConsumerCounters => new(_base + RingHeaderFields.Offsets.ConsumerCounters);
 
@@ -170,6 +173,7 @@ internal readonly unsafe struct RingHeader
         fields.CreatorStartTime = ProcessIdentity.Current.StartTime;
         ZeroingFromLow.StoreRelease(NoZeroingIntent);
         Head.StoreRelease(ring.InitialPosition);
+        ConsumedPosition.StoreRelease(ring.InitialPosition);
         Tail.StoreRelease(ring.InitialPosition);
         InitState.StoreRelease(InitStateReady);
     }

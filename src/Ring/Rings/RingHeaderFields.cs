@@ -102,7 +102,8 @@ internal partial struct RingHeaderFields
     [LayoutOffset(128)]
     public partial long Tail { get; set; }
 
-    /// <summary>The consumer's position: everything before it is consumed and zeroed (the consumer's line).</summary>
+    /// <summary>The released position: everything before it is consumed and zeroed, so producers may write up to one
+    /// capacity past it (the consumer's line). <see cref="ConsumedPosition"/> may be ahead of it.</summary>
     [LayoutOffset(256)]
     public partial long Head { get; set; }
 
@@ -147,6 +148,12 @@ internal partial struct RingHeaderFields
     /// <summary>When the consumer first found the head blocked at <see cref="HeadBlockPosition"/>, in Unix
     /// milliseconds (0 = never): how long a live but stalled producer has held everyone up (for tooling only).</summary>
     public partial long HeadBlockSince { get; set; }
+
+    /// <summary>The consumer's read position: every message before it was handed out and its read call ended (the
+    /// at-least-once boundary). It runs ahead of <see cref="Head"/> by what the consumer has read and not yet zeroed
+    /// and released (at most a sixteenth of the ring: <see cref="RingConsumer"/>); a successor consumer starts here.
+    /// Stored with release, by the consumer only, in its own line (producers never read it).</summary>
+    public partial long ConsumedPosition { get; set; }
 
     /// <summary>The consumer's counters (<see cref="EndpointCounters"/>), written only by the consumer.</summary>
     [LayoutOffset(640)]

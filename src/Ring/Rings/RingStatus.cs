@@ -78,13 +78,14 @@ public sealed class RingStatus
         }
     }
 
-    /// <summary>The consumer's position (bytes consumed since the ring was created).</summary>
+    /// <summary>The consumer's read position (bytes consumed since the ring was created; the space of the last
+    /// sixteenth of the ring read may not be released to producers yet).</summary>
     public long Head { get; }
 
     /// <summary>The claim position (bytes reserved by producers since the ring was created).</summary>
     public long Tail { get; }
 
-    /// <summary>Bytes reserved and not yet released by the consumer: tail − head.</summary>
+    /// <summary>Bytes reserved by producers and not yet read by the consumer: tail − head.</summary>
     public long UsedBytes => Tail - Head;
 
     /// <summary>The pid of the process that created the ring.</summary>

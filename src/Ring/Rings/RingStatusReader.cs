@@ -21,19 +21,27 @@ internal static class RingStatusReader
         RingHeader header = ring.Header;
         for (int attempt = 1; ; attempt++)
         {
-            long head = header.Head.LoadAcquire();
+            // In this order, each position is at most the next one: the consumer stores its read position before
+            // it releases up to it, and the tail is never behind what was read.
+            long released = header.Head.LoadAcquire();
+            long head = header.ConsumedPosition.LoadAcquire();
             long tail = header.Tail.LoadAcquire();
-            RingHeader.ValidatePositions(head, tail, ring.Capacity);
+            RingHeader.ValidatePositions(released, tail, ring.Capacity);
+            if (head < released || head > tail || (head & (RecordLayout.Alignment - 1)) != 0)
+            {
+                throw new RingFormatException("consumed position", head.ToString(), $"a multiple of 8 from the head {released} to the tail {tail}");
+            }
+
             try
             {
                 RingHeadBlock? block = ReadHeadBlock(ring, head, tail);
                 int unread = CountMessages(ring.Records, head, tail);
-                if (header.Head.LoadAcquire() == head || attempt == Attempts)
+                if (header.ConsumedPosition.LoadAcquire() == head || attempt == Attempts)
                 {
                     return Snapshot(ring, head, tail, block, unread);
                 }
             }
-            catch (RingFormatException) when (header.Head.LoadAcquire() != head && attempt < Attempts)
+            catch (RingFormatException) when (header.ConsumedPosition.LoadAcquire() != head && attempt < Attempts)
             {
                 // The consumer overtook the walk: read again.
             }

@@ -12,7 +12,7 @@ public class RingHeaderLayoutTests
     {
         Assert.Equal(8192, RingHeaderFields.Size);
         Assert.Equal(
-            new[] { 0, 8, 12, 16, 24, 28, 32, 40, 44, 48, 52, 56, 128, 256, 264, 268, 384, 388, 392, 396, 512, 516, 520, 528, 536, 544, 640, 1024 },
+            new[] { 0, 8, 12, 16, 24, 28, 32, 40, 44, 48, 52, 56, 128, 256, 264, 268, 384, 388, 392, 396, 512, 516, 520, 528, 536, 544, 552, 640, 1024 },
             new[]
             {
                 RingHeaderFields.Offsets.Magic, RingHeaderFields.Offsets.FormatVersion, RingHeaderFields.Offsets.Kind,
@@ -25,7 +25,7 @@ public class RingHeaderLayoutTests
                 RingHeaderFields.Offsets.ConsumerPid, RingHeaderFields.Offsets.ProducerPid,
                 RingHeaderFields.Offsets.ConsumerStartTime, RingHeaderFields.Offsets.ConsumerHeartbeat,
                 RingHeaderFields.Offsets.HeadBlockPosition, RingHeaderFields.Offsets.HeadBlockSince,
-                RingHeaderFields.Offsets.ConsumerCounters, RingHeaderFields.Offsets.RegistryStart,
+                RingHeaderFields.Offsets.ConsumedPosition, RingHeaderFields.Offsets.ConsumerCounters, RingHeaderFields.Offsets.RegistryStart,
             });
     }
 
@@ -54,7 +54,7 @@ public class RingHeaderLayoutTests
         var header = new RingHeader(page);
         EndpointSlot slot = header.Registry[3];
         Assert.Equal(
-            new long[] { 128, 256, 264, 268, 384, 388, 392, 396, 512, 516, 520, 528, 536, 544, 1024 + (3 * 128), 1024 + (3 * 128) + 32, 1024 + (3 * 128) + 40, 8192 },
+            new long[] { 128, 256, 264, 268, 384, 388, 392, 396, 512, 516, 520, 528, 536, 544, 552, 1024 + (3 * 128), 1024 + (3 * 128) + 32, 1024 + (3 * 128) + 40, 8192 },
             new[]
             {
                 (byte*)header.Tail.Address - page, (byte*)header.Head.Address - page,
@@ -64,7 +64,7 @@ public class RingHeaderLayoutTests
                 (byte*)header.ConsumerPid.Address - page, (byte*)header.ProducerPid.Address - page,
                 (byte*)header.ConsumerStartTime.Address - page, (byte*)header.ConsumerHeartbeat.Address - page,
                 (byte*)header.HeadBlockPosition.Address - page, (byte*)header.HeadBlockSince.Address - page,
-                (byte*)slot.Owner.Address - page, (byte*)slot.IntentPosition.Address - page, (byte*)slot.IntentLength.Address - page,
+                (byte*)header.ConsumedPosition.Address - page, (byte*)slot.Owner.Address - page, (byte*)slot.IntentPosition.Address - page, (byte*)slot.IntentLength.Address - page,
                 header.Data - page,
             });
         Assert.Equal(1 << 3, slot.AsleepBit);
