@@ -22,7 +22,7 @@ internal static class FencePeer
         using RingProducer writer = ring.CreateProducer(Strict.Strategy("block0"));
         Console.WriteLine("attached");
         SharedInt32 consumerWaiting = ring.Header.ConsumerWaiting;
-        SharedInt64 head = ring.Header.Head;
+        SharedInt64 head = ring.Header.ConsumedPosition; // the read position: the release of the space may lag
         SharedInt64 tail = ring.Header.Tail;
         var random = new Random(4711);
         var clock = Stopwatch.StartNew();

@@ -101,6 +101,11 @@ internal readonly unsafe struct RecordCursor
         return new Record(limit, 0, RecordState.Empty);
     }
 
+    /// <summary>Whether a record with a positive length (a message or padding) is committed at
+    /// <paramref name="position"/>: one load, no validation (a hint only; <see cref="Peek"/> validates when it reads it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsCommitted(long position) => RecordLayout.LengthOf(HeaderAt(position).LoadAcquire()) > 0;
+
     /// <summary>Reads and validates the record at <paramref name="position"/>.</summary>
     /// <exception cref="RingFormatException">It is corrupt.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

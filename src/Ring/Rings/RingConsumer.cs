@@ -264,6 +264,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         long limit = _released + _capacity; // one lap from the released head: nothing before it is zeroed until the batch ends
         int count = 0;
         long bytes = 0;
+        bool drained = false; // the walk ended at no message: the producer is at most a claim ahead
         _inBatch = true;
         try
         {
@@ -278,6 +279,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
                         NoteStuckHead(record.Position); // only padding before it: it is at the head
                     }
 
+                    drained = true;
                     break;
                 }
 
@@ -301,7 +303,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
             if (position != start)
             {
-                Consume(position); // the role is still ours until this call ends
+                Consume(position, drained); // the role is still ours until this call ends
             }
 
             if (count != 0)
@@ -360,7 +362,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
         using EndpointLifetime.Call call = _lifetime.EnterEvenIfDisposed();
         if (!_lifetime.IsDisposed)
         {
-            Consume(position + _pendingLength); // else the role is given up: a successor reads it again
+            long end = position + _pendingLength;
+            Consume(end, drained: !_records.IsCommitted(end)); // else the role is given up: a successor reads it again
             _counters.Add(EndpointCounters.Messages, 1);
             _counters.Add(EndpointCounters.Bytes, _pendingPayloadLength);
         }
@@ -400,7 +403,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         Record record = _records.Next(_ownHead, _released + _capacity);
         if (record.Position != _ownHead)
         {
-            Consume(record.Position);
+            Consume(record.Position, drained: record.State != RecordState.Message);
         }
 
         if (record.State != RecordState.Message)
@@ -449,22 +452,24 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
     /// <summary>
     /// Marks everything before <paramref name="to"/> read: the read position moves there (stored for a successor:
-    /// the at-least-once boundary), and the space is released to producers once a sixteenth of the ring is read and
-    /// held back, or at once if a producer sleeps waiting for space.
+    /// the at-least-once boundary). The space is released to producers at once, unless the read
+    /// <paramref name="drained"/> the ring: then it is held back until a sixteenth of the ring is read, a producer
+    /// sleeps waiting for space, the consumer has polled an empty ring <see cref="IdleReleasePolls"/> times, or it
+    /// goes to sleep or is disposed.
     /// </summary>
     /// <remarks>Holding the release back keeps the zeroing away from the cache lines the producer is filling: a
-    /// consumer that runs in step with its producer and zeroes each record right after reading it writes the line
-    /// the producer's next record is in, and the line travels between the cores twice per message (measured: the
-    /// slow regime of the benchmark's README). Nothing waits on what is held back: a producer out of room finds at
-    /// most a sixteenth of the ring held back besides at least capacity − 1/8 − 1/16 unread (the longest record is
-    /// an eighth), so the consumer reads on and releases, and an idle consumer releases after
-    /// <see cref="IdleReleasePolls"/> empty polls and before it sleeps.</remarks>
+    /// consumer that drains the ring runs in step with its producer, and zeroing each record right after reading it
+    /// writes the line the producer's next record is in, so that line travels between the cores twice per message
+    /// (the slow regime in the README's benchmark section). A consumer that is behind zeroes lines the producer left
+    /// long ago, so it releases at once, and a producer that finds a full ring after a read finds the read's space.
+    /// What a drained ring holds back costs producers at most a sixteenth of the capacity until the consumer's next
+    /// call, never a wait while data is unread.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Consume(long to)
+    private void Consume(long to, bool drained)
     {
         _ownHead = to;
         _consumed.StoreRelease(to);
-        if (to - _released >= _releaseLag || _signals.ProducersAsleep != 0)
+        if (!drained || to - _released >= _releaseLag || _signals.ProducersAsleep != 0)
         {
             ReleaseConsumed();
         }

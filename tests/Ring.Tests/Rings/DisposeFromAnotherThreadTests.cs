@@ -250,6 +250,8 @@ public class DisposeFromAnotherThreadTests
         Assert.True(producer.TryWrite(new byte[] { 42 }));
         Assert.True(await waiting.AsTask().WaitAsync(Generous));
         Assert.Equal(1, consumer.Read((_, payload) => Assert.Equal(42, payload[0])));
-        Assert.Equal(ring.Header.Head.LoadAcquire(), consumer.OwnHead); // the consumer's own head won
+        Assert.Equal(ring.Header.ConsumedPosition.LoadAcquire(), consumer.OwnHead); // the consumer's own head won
+        consumer.Dispose();
+        Assert.Equal(ring.Header.Head.LoadAcquire(), consumer.OwnHead); // and its release, held back until now
     }
 }

@@ -114,6 +114,7 @@ public class RingFormatTests
             // Move head and tail to the record's index, then plant the record there.
             BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(128, 8), index);
             BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(256, 8), index);
+            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.ConsumedPosition, 8), index);
             BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + index, 4), length);
         }
 
@@ -189,6 +190,8 @@ public class RingFormatTests
     [InlineData("claimed record length", "claimed record length")]
     [InlineData("head position", "head position")]
     [InlineData("head/tail positions", "head/tail positions")]
+    [InlineData("consumed position, past the tail", "consumed position")]
+    [InlineData("consumed position, behind the head", "consumed position")]
     [InlineData("tail position", "tail position")]
     [InlineData("message length of a typed read", "message length")]
     public void Every_refusal_names_the_value_found_and_the_value_expected(string corruption, string field)
@@ -245,6 +248,16 @@ public class RingFormatTests
             case "head/tail positions":
                 return RingFails(section => BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Head, 8), 64), RingKind.Spsc,
                     ring => ring.CreateProducer().Dispose());
+            case "consumed position, past the tail":
+                return RingFails(section => BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.ConsumedPosition, 8), 64), RingKind.Spsc,
+                    ring => ring.CreateConsumer().Dispose());
+            case "consumed position, behind the head":
+                return RingFails(section =>
+                    {
+                        BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Tail, 8), 128);
+                        BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Head, 8), 64);
+                        BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.ConsumedPosition, 8), 56);
+                    }, RingKind.Spsc, ring => ring.CreateConsumer().Dispose());
             case "tail position":
             {
                 using var name = new TempName("found-expected");
@@ -290,6 +303,7 @@ public class RingFormatTests
         {
             BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Tail, 8), index);
             BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Head, 8), index);
+            BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeaderFields.Offsets.ConsumedPosition, 8), index);
             BinaryPrimitives.WriteInt64LittleEndian(section.GetSpan(RingHeader.Size + index, 8), header);
         }
 

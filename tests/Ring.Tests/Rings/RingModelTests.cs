@@ -11,7 +11,7 @@ namespace RingIpc.Tests.Rings;
 /// Model-based property test: random sequences of writes, claims (committed or aborted), single and
 /// batch reads are applied both to a ring and to a <see cref="Queue{T}"/> of byte arrays, over many
 /// wraps, for both kinds and several capacities. The model also predicts from positions alone whether
-/// each write fits, so the ring may neither lose space nor overfill. Each case starts the ring's positions at 0,
+/// each write fits, so the ring may neither lose space nor overfill, and when the consumer gives back what it read. Each case starts the ring's positions at 0,
 /// just below 2^32 (so that they cross it during the run) or high in the range (2^61 − 3 capacities).
 /// </summary>
 public class RingModelTests
@@ -61,6 +61,7 @@ public class RingModelTests
             (2, sizes.Select(s => new Op(OpKind.ClaimCommit, s, 0))),
             (1, sizes.Select(s => new Op(OpKind.ClaimAbort, s, 0))),
             (3, Gen.Constant(new Op(OpKind.Read, 0, 0))),
+            (1, Gen.Choose(60, 70).Select(n => new Op(OpKind.Read, 0, n))), // a consumer polling an empty ring: the idle release
             (2, Gen.Choose(1, 40).Select(m => new Op(OpKind.BatchRead, 0, m))));
         Gen<(StartKind, long)> starts = Gen.Frequency(
             (1, Gen.Constant((StartKind.Zero, 0L))),
@@ -121,19 +122,22 @@ public class RingModelTests
 
                 case OpKind.Read:
                 {
-                    (int Type, byte[] Payload)? expected = model.Take(1).Cast<(int, byte[])?>().FirstOrDefault();
-                    if (consumer.TryRead(out RingMessage message))
+                    for (int poll = 0; poll < Math.Max(1, op.Max); poll++)
                     {
-                        using (message)
+                        (int Type, byte[] Payload)? expected = model.TakeOne();
+                        if (consumer.TryRead(out RingMessage message))
                         {
-                            Assert.True(expected.HasValue, $"op {counter}: the ring returned a message, the model is empty");
-                            Assert.Equal(expected.Value.Type, message.MessageType);
-                            Assert.Equal(expected.Value.Payload, message.Payload.ToArray());
+                            using (message)
+                            {
+                                Assert.True(expected.HasValue, $"op {counter}: the ring returned a message, the model is empty");
+                                Assert.Equal(expected.Value.Type, message.MessageType);
+                                Assert.Equal(expected.Value.Payload, message.Payload.ToArray());
+                            }
                         }
-                    }
-                    else
-                    {
-                        Assert.False(expected.HasValue, $"op {counter}: the ring is empty, the model is not");
+                        else
+                        {
+                            Assert.False(expected.HasValue, $"op {counter}: the ring is empty, the model is not");
+                        }
                     }
 
                     break;
@@ -141,7 +145,7 @@ public class RingModelTests
 
                 case OpKind.BatchRead:
                 {
-                    var expected = model.Take(op.Max);
+                    var expected = model.TakeBatch(op.Max);
                     received.Clear();
                     int count = consumer.Read(collect, op.Max);
                     Assert.Equal(expected.Count, count);
@@ -150,10 +154,18 @@ public class RingModelTests
                     break;
                 }
             }
+
+            long head = ring.Header.Head.LoadAcquire();
+            Assert.True(model.Released == head, $"op {counter} {op}: the model released up to {model.Released}, the ring up to {head}");
         }
 
         // Drain: everything the model holds is still there, in order.
-        var rest = model.Take(int.MaxValue);
+        var rest = new List<(int Type, byte[] Payload)>();
+        for (var batch = model.TakeBatch(int.MaxValue); batch.Count > 0; batch = model.TakeBatch(int.MaxValue))
+        {
+            rest.AddRange(batch); // as the loop below: its last call finds the ring empty
+        }
+
         received.Clear();
         while (consumer.Read(collect) > 0)
         {
@@ -161,8 +173,12 @@ public class RingModelTests
 
         Assert.Equal(rest.Select(e => e.Payload), received.Select(r => r.Payload));
 
-        // The ring's own positions are the model's: nothing lost, nothing overfilled, every padding released.
-        Assert.Equal((model.Tail, model.Tail), (ring.Header.Head.LoadAcquire(), ring.Header.Tail.LoadAcquire()));
+        // The ring's own positions are the model's: nothing lost, nothing overfilled, every padding read, and the
+        // release held back exactly as the model says; a disposed consumer releases the rest.
+        Assert.Equal((model.Released, model.Tail, model.Tail),
+            (ring.Header.Head.LoadAcquire(), ring.Header.ConsumedPosition.LoadAcquire(), ring.Header.Tail.LoadAcquire()));
+        consumer.Dispose();
+        Assert.Equal(model.Tail, ring.Header.Head.LoadAcquire());
         return model.Tail;
     }
 
@@ -199,21 +215,30 @@ public class RingModelTests
     }
 
     /// <summary>The reference: a queue of messages plus the byte positions a ring of this capacity
-    /// would use (8-aligned records, padding to the end of the data area when a record would cross it).</summary>
+    /// would use (8-aligned records, padding to the end of the data area when a record would cross it), and the
+    /// consumer's release policy: what it read is given back to producers at once, unless the read drained the ring:
+    /// then once a sixteenth of the ring is read and held back, or on the 64th empty poll in a row at the same position.</summary>
     private sealed class Model(int capacity, long start)
     {
+        private const int IdleReleasePolls = 64;
         private readonly Queue<(long Length, (int Type, byte[] Payload)? Message)> _records = new();
         private long _head = start;
+        private long _released = start;
         private long _tail = start;
+        private long _stuckAt = -1;
+        private int _stuckPolls;
 
         public long Tail => _tail;
+
+        /// <summary>The head producers see: the consumer's release.</summary>
+        public long Released => _released;
 
         public bool Fits(int size)
         {
             long record = (8 + size + 7) & ~7L;
             long toEnd = capacity - (_tail % capacity);
             long padding = record > toEnd ? toEnd : 0;
-            return _tail + padding + record - _head <= capacity;
+            return _tail + padding + record - _released <= capacity;
         }
 
         public void Append(int size, (int Type, byte[] Payload)? message)
@@ -230,9 +255,78 @@ public class RingModelTests
             _tail += record;
         }
 
+        /// <summary>A <c>TryRead</c>: releases the padding before the next message (a read of its own), then takes it.</summary>
+        public (int Type, byte[] Payload)? TakeOne()
+        {
+            long start = _head;
+            while (_records.Count > 0 && !_records.Peek().Message.HasValue)
+            {
+                _head += _records.Dequeue().Length;
+            }
+
+            if (_head != start)
+            {
+                Consumed(drained: _records.Count == 0);
+            }
+
+            if (_records.Count == 0)
+            {
+                EmptyPoll(_head, _head); // after the padding's release
+                return null;
+            }
+
+            var (length, message) = _records.Dequeue();
+            _head += length;
+            Consumed(drained: _records.Count == 0); // the consumer looks at the next header: committed or not
+            return message;
+        }
+
+        /// <summary>A batch <c>Read</c> of up to <paramref name="max"/> messages: an empty one counts a poll at the
+        /// position after the padding, before the padding is released.</summary>
+        public List<(int Type, byte[] Payload)> TakeBatch(int max)
+        {
+            long start = _head;
+            var taken = Take(max);
+            if (taken.Count == 0)
+            {
+                EmptyPoll(_head, start); // before the padding's release, at the call's end
+            }
+
+            if (_head != start)
+            {
+                Consumed(drained: taken.Count < max); // a batch cut short by its maximum did not look further
+            }
+
+            return taken;
+        }
+
+        /// <summary>A read ends: it releases at once unless it <paramref name="drained"/> the ring; then only once a
+        /// sixteenth of the ring is held back.</summary>
+        private void Consumed(bool drained)
+        {
+            if (!drained || _head - _released >= capacity / 16)
+            {
+                _released = _head;
+            }
+        }
+
+        /// <summary>An empty poll at <paramref name="position"/>: the 64th in a row there releases what was read up to
+        /// <paramref name="readPosition"/>, the consumer's position at that moment.</summary>
+        private void EmptyPoll(long position, long readPosition)
+        {
+            if (position != _stuckAt)
+            {
+                (_stuckAt, _stuckPolls) = (position, 0);
+            }
+            else if (++_stuckPolls == IdleReleasePolls)
+            {
+                _released = readPosition;
+            }
+        }
+
         /// <summary>Removes up to <paramref name="max"/> messages and the padding and aborted records
         /// before and between them, as the consumer does.</summary>
-        public List<(int Type, byte[] Payload)> Take(int max)
+        private List<(int Type, byte[] Payload)> Take(int max)
         {
             var taken = new List<(int Type, byte[] Payload)>();
             while (_records.Count > 0 && taken.Count < max)
