@@ -43,7 +43,8 @@ public static class CrashPeer
 
     /// <summary>Reads for up to <paramref name="seconds"/>, printing <c>handed &lt;producer&gt; &lt;sequence&gt;</c> for each
     /// message handed out and <c>released</c> once the messages handed out so far are released: after each batch
-    /// <c>Read</c> (<paramref name="how"/> <c>batch</c>) or each disposed <c>TryRead</c> message (<c>try</c>).
+    /// <c>Read</c> (<paramref name="how"/> <c>batch</c>) or each disposed <c>TryRead</c> message (<c>try</c>; and
+    /// <c>drain-then-stop</c>, which prints <c>drained</c> once the ring is empty and then sleeps without a call).
     /// A corrupt message fails the process.</summary>
     public static int Consume(string name, string how, int seconds)
     {
@@ -62,12 +63,20 @@ public static class CrashPeer
         RingMessageHandler handler = Hand;
         while (clock.Elapsed.TotalSeconds < seconds && error is null)
         {
+            if (how == "drain-then-stop" && !reader.HasMessage())
+            {
+                // Drained: what was read last is held back, unreleased; stop calling the ring and wait to be killed.
+                Console.WriteLine("drained");
+                Thread.Sleep(TimeSpan.FromSeconds(seconds));
+                break;
+            }
+
             int read;
             if (how == "batch")
             {
                 read = reader.Read(handler, maxMessages: 16, TimeSpan.FromMilliseconds(100));
             }
-            else if (reader.TryRead(out RingMessage message))
+            else if (reader.TryRead(out RingMessage message)) // try, drain-then-stop
             {
                 using (message)
                 {

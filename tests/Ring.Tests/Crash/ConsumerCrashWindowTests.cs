@@ -56,4 +56,43 @@ public class ConsumerCrashWindowTests
         // Not stalled: two laps more, one message at a time.
         TestMessages.PingPong(producer, successor, Filler, 200);
     }
+
+    /// <summary>A consumer that drained the ring holds the release of its last read back (RingConsumer.Consume); killed
+    /// then, it leaves its read position ahead of the head. A new consumer starts at that read position (nothing read is
+    /// delivered again: the at-least-once boundary is where the read call ended) and releases the space, so a producer
+    /// can fill the whole ring again.</summary>
+    [Theory]
+    [InlineData(RingKind.Spsc)]
+    [InlineData(RingKind.Mpsc)]
+    public void A_consumer_killed_with_its_release_held_back_leaves_nothing_read_twice_and_no_space_lost(RingKind kind)
+    {
+        using var name = new TempName("crash-held-back");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 4096 });
+        using RingProducer producer = ring.CreateProducer();
+        TestMessages.Write(producer, Producer, 0, 10);
+        using var victim = PeerProcess.Start("crash-consume", name, "drain-then-stop", "120");
+        victim.WaitForOutput("drained", TimeSpan.FromSeconds(60));
+        long head = ring.Header.Head.LoadAcquire();
+        long consumed = ring.Header.ConsumedPosition.LoadAcquire();
+        long tail = ring.Header.Tail.LoadAcquire();
+        Assert.True(head < consumed && consumed == tail, $"the victim holds nothing back: head {head}, read position {consumed}, tail {tail}");
+        victim.Kill();
+        (List<long> handed, _) = PeerReports.ConsumerTrace(victim.Output);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), handed);
+
+        using RingConsumer successor = ring.CreateConsumer();
+        Assert.Equal((tail, tail), (ring.Header.Head.LoadAcquire(), ring.Header.ConsumedPosition.LoadAcquire()));
+        Assert.False(successor.TryRead(out _), "a message the victim read was delivered again");
+        Assert.Equal(0, ring.GetStatus().UnreadMessages);
+
+        // The whole capacity is free: 512 empty messages (an 8-byte header each, so never a padding) fill it exactly.
+        int written = 0;
+        while (producer.TryWrite(ReadOnlySpan<byte>.Empty, 7))
+        {
+            written++;
+        }
+
+        Assert.Equal(512, written);
+        Assert.Equal(512, successor.Read((_, _) => { }));
+    }
 }
