@@ -4,9 +4,9 @@ using System.Collections.Generic;
 namespace RingIpc.Bench;
 
 /// <summary>
-/// Two round-trip rows measured in alternating blocks (A B A B …), so that their ratio is taken under the same
+/// Round-trip rows measured in alternating blocks (A B C A B C …), so that their ratios are taken under the same
 /// placement of the vCPUs: on the CI machine a row measured seconds after another can run 4–5× faster or slower
-/// because the two vCPUs came to share a physical core. The idle row's echo child is stopped (SIGSTOP) while the other
+/// because the two vCPUs came to share a physical core. The idle rows' echo children are stopped (SIGSTOP) while a
 /// row runs, so that no third process spins on the two cores; each block re-warms with
 /// <see cref="RoundTrips.MinimumWarmupTrips"/> unmeasured round trips after its child is continued.
 /// </summary>
@@ -18,39 +18,49 @@ internal static class InterleavedRoundTrips
     private const int SigCont = 18;
     private const int SigStop = 19;
 
-    /// <summary>Measures <paramref name="count"/> round trips of each, in <see cref="Blocks"/> alternating blocks, the
-    /// first block of each after <paramref name="warmup"/>. Returns both rows' times in microseconds, sorted.</summary>
-    public static (double[] First, double[] Second) Measure(IRoundTrip first, IRoundTrip second, TimeSpan warmup, int count)
+    /// <summary>Measures <paramref name="count"/> round trips of each of <paramref name="trips"/>, in
+    /// <see cref="Blocks"/> blocks per row taken in turn (A B C A B C …), the first block of each after
+    /// <paramref name="warmup"/>. Returns every row's times in microseconds, sorted, in the order given.</summary>
+    public static double[][] Measure(IReadOnlyList<IRoundTrip> trips, TimeSpan warmup, int count)
     {
-        var firstTimes = new List<double>(count);
-        var secondTimes = new List<double>(count);
-        long firstSequence = 0;
-        long secondSequence = 0;
+        var times = new List<double>[trips.Count];
+        var sequences = new long[trips.Count];
+        for (int row = 0; row < trips.Count; row++)
+        {
+            times[row] = new List<double>(count);
+            Signal(trips[row], SigStop);
+        }
+
         try
         {
             for (int block = 0; block < Blocks; block++)
             {
-                int trips = (count / Blocks) + (block < count % Blocks ? 1 : 0);
+                int blockTrips = (count / Blocks) + (block < count % Blocks ? 1 : 0);
                 TimeSpan blockWarmup = block == 0 ? warmup : TimeSpan.Zero;
-                Signal(second, SigStop);
-                Signal(first, SigCont);
-                firstTimes.AddRange(RoundTrips.Measure(first, ref firstSequence, blockWarmup, trips, paused: false));
-                Signal(first, SigStop);
-                Signal(second, SigCont);
-                secondTimes.AddRange(RoundTrips.Measure(second, ref secondSequence, blockWarmup, trips, paused: false));
+                for (int row = 0; row < trips.Count; row++)
+                {
+                    Signal(trips[row], SigCont);
+                    times[row].AddRange(RoundTrips.Measure(trips[row], ref sequences[row], blockWarmup, blockTrips, paused: false));
+                    Signal(trips[row], SigStop);
+                }
             }
         }
         finally
         {
-            Signal(first, SigCont); // both run again, to be ended by their Dispose
-            Signal(second, SigCont);
+            foreach (IRoundTrip trip in trips)
+            {
+                Signal(trip, SigCont); // all run again, to be ended by their Dispose
+            }
         }
 
-        double[] a = firstTimes.ToArray();
-        double[] b = secondTimes.ToArray();
-        Array.Sort(a);
-        Array.Sort(b);
-        return (a, b);
+        var sorted = new double[trips.Count][];
+        for (int row = 0; row < trips.Count; row++)
+        {
+            sorted[row] = times[row].ToArray();
+            Array.Sort(sorted[row]);
+        }
+
+        return sorted;
     }
 
     private static void Signal(IRoundTrip trip, int signal)

@@ -65,7 +65,7 @@ public static class Program
         "ring-producer" => () => RingThroughput.ProduceInChild(args[1], args[2] == "zero-copy", SizeSeries.ParseSizes(args[3]), Int(args[4])),
         "floor-consumer" => () => RawFloor.Consume(args[1], SizeSeries.ParseSizes(args[2]), RowTiming.Parse(args[3])),
         "stream-consumer" => () => StreamThroughput.Consume(Enum.Parse<StreamKind>(args[1]), args[2], SizeSeries.ParseSizes(args[3]), RowTiming.Parse(args[4])),
-        "floor-echo" => () => FloorRoundTrip.Echo(args[1], Seconds(args[2])),
+        "floor-echo" => () => FloorRoundTrip.Echo(args[1], Seconds(args[2]), args[3] == "2"),
         "echo" => () => RingRoundTrip.Echo(args[1], args[2], args[3] == "spin", Seconds(args[4])),
         "stream-echo" => () => StreamRoundTrip.Echo(Enum.Parse<StreamKind>(args[1]), args[2], Int(args[3]), Seconds(args[4])),
         "rpc-server" => () => RpcLatency.Serve(args[1], args[2], args[3]),

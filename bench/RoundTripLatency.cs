@@ -4,8 +4,8 @@ using System.Collections.Generic;
 namespace RingIpc.Bench;
 
 /// <summary>
-/// The round-trip section: the floor (one shared cache line) and RingIpc busy-spin at the first size in alternating
-/// blocks (<see cref="InterleavedRoundTrips"/>), then for each payload size RingIpc busy-spin (the other sizes) and default
+/// The round-trip section: the floor (one shared cache line), the floor with one line per direction, and RingIpc
+/// busy-spin at the first size in alternating blocks (<see cref="InterleavedRoundTrips"/>), then for each payload size RingIpc busy-spin (the other sizes) and default
 /// back to back, the anonymous pipe and the Unix socket back to back, and the default strategy, the pipe and the socket
 /// with a 1 ms pause before each round trip (so that the peer is asleep and must be woken).
 /// </summary>
@@ -22,14 +22,16 @@ internal static class RoundTripLatency
             rows.Add(new LatencyRow(transport, strategy, paused, payloadBytes, RoundTrips.Measure(trip, plan.Warmup, count, paused)));
         }
 
-        // The floor and the ring's busy-spin row at the first size, the pair the target compares, in alternating blocks.
-        Console.Error.WriteLine($"round trips: {FloorLabel} and {BusySpinLabel}, {plan.Sizes[0]} B, interleaved");
-        using (IRoundTrip floor = new FloorRoundTrip(plan.Warmup))
+        // The floors and the ring's busy-spin row at the first size, the pair the target compares, in alternating blocks.
+        Console.Error.WriteLine($"round trips: {FloorLabel}, {TwoLineFloorLabel} and {BusySpinLabel}, {plan.Sizes[0]} B, interleaved");
+        using (IRoundTrip floor = new FloorRoundTrip(plan.Warmup, twoLines: false))
+        using (IRoundTrip twoLineFloor = new FloorRoundTrip(plan.Warmup, twoLines: true))
         using (IRoundTrip ring = new RingRoundTrip(true, plan.Sizes[0], plan.Warmup))
         {
-            (double[] floorTimes, double[] ringTimes) = InterleavedRoundTrips.Measure(floor, ring, plan.Warmup, plan.SpinningTrips);
-            rows.Add(new LatencyRow(FloorLabel, "busy-spin", false, 8, floorTimes));
-            rows.Add(new LatencyRow(BusySpinLabel, "busy-spin", false, plan.Sizes[0], ringTimes));
+            double[][] times = InterleavedRoundTrips.Measure(new[] { floor, twoLineFloor, ring }, plan.Warmup, plan.SpinningTrips);
+            rows.Add(new LatencyRow(FloorLabel, "busy-spin", false, 8, times[0]));
+            rows.Add(new LatencyRow(TwoLineFloorLabel, "busy-spin", false, 8, times[1]));
+            rows.Add(new LatencyRow(BusySpinLabel, "busy-spin", false, plan.Sizes[0], times[2]));
         }
 
         foreach (int size in plan.Sizes)
@@ -52,6 +54,9 @@ internal static class RoundTripLatency
 
     /// <summary>The floor row's transport.</summary>
     public const string FloorLabel = "floor: one cache line";
+
+    /// <summary>The floor of a design with one channel per direction (a request line and an answer line).</summary>
+    public const string TwoLineFloorLabel = "floor: two cache lines, one per direction";
 
     /// <summary>RingIpc busy-spinning.</summary>
     public const string BusySpinLabel = "ring busy-spin";

@@ -21,6 +21,12 @@ internal enum WaitStep
 /// The progression of one blocking call under a <see cref="WaitStrategy"/>: spin, yield, block, with a
 /// deadline and cancellation checked at every step. A value type: a blocking call allocates nothing for it.
 /// </summary>
+/// <remarks>A spinning poll reads no clock: the deadline is fixed at the first clock read and checked every
+/// <see cref="PollsPerClockRead"/> spinning polls (about 1.2 µs of pauses here), and at every yield and sleep. A
+/// clock read costs about as much as a poll on a VM (kvm-clock), and a round trip's waits are a few dozen polls long:
+/// reading it at every poll, and when the wait began, made each poll about twice as long and so the time to see a
+/// message that arrived. The deadline is therefore late by at most that first span; a zero timeout times out at
+/// the first step, after the one check before it.</remarks>
 internal struct WaitLoop
 {
     /// <summary>Yields between the spin phase and sleeping.</summary>
@@ -32,9 +38,18 @@ internal struct WaitLoop
     /// <summary>Polls counted locally before they are added to the endpoint's <see cref="WaitCounters"/>.</summary>
     private const int SpinBatch = 64;
 
+    /// <summary>Spinning polls between two reads of the clock (a power of two).</summary>
+    internal const int PollsPerClockRead = 64;
+
+    /// <summary><see cref="_deadline"/> before the first clock read fixed it.</summary>
+    private const long NotFixed = long.MinValue;
+
     private readonly WaitStrategy _strategy;
     private readonly WaitCounters _counters;
-    private readonly long _deadline;
+
+    /// <summary>The timeout in <see cref="Stopwatch"/> ticks; -1: none.</summary>
+    private readonly long _timeoutTicks;
+    private long _deadline;
     private int _polls;
 
     public WaitLoop(WaitStrategy strategy, TimeSpan timeout, WaitCounters counters)
@@ -44,9 +59,8 @@ internal struct WaitLoop
         _counters = counters;
         // A timeout of more than ~100 years is treated as infinite (and cannot overflow the deadline).
         double ticks = timeout.TotalSeconds * Stopwatch.Frequency;
-        _deadline = timeout == Timeout.InfiniteTimeSpan || ticks >= long.MaxValue / 4
-            ? long.MaxValue
-            : Stopwatch.GetTimestamp() + (long)ticks;
+        _timeoutTicks = timeout == Timeout.InfiniteTimeSpan || ticks >= long.MaxValue / 4 ? -1 : (long)ticks;
+        _deadline = _timeoutTicks < 0 ? long.MaxValue : NotFixed;
         _polls = 0;
     }
 
@@ -60,7 +74,9 @@ internal struct WaitLoop
                 return _strategy.SleepCapMs;
             }
 
-            long leftMs = (_deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
+            long now = Stopwatch.GetTimestamp();
+            long deadline = _deadline == NotFixed ? now + _timeoutTicks : _deadline; // Next fixes it before a sleep
+            long leftMs = (deadline - now) * 1000 / Stopwatch.Frequency;
             return (int)Math.Max(1, Math.Min(leftMs + 1, _strategy.SleepCapMs));
         }
     }
@@ -79,17 +95,18 @@ internal struct WaitLoop
     public WaitStep Next(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (_deadline != long.MaxValue && Stopwatch.GetTimestamp() >= _deadline)
-        {
-            return WaitStep.TimedOut;
-        }
-
         if (_polls < int.MaxValue)
         {
             _polls++; // saturates: a very long SpinThenYield wait must not wrap back into the spin phase
         }
 
-        if (_strategy.Kind == WaitStrategyKind.BusySpin || _polls <= _strategy.SpinCount)
+        bool spinning = _strategy.Kind == WaitStrategyKind.BusySpin || _polls <= _strategy.SpinCount;
+        if (_deadline != long.MaxValue && (_timeoutTicks == 0 || !spinning || (_polls & (PollsPerClockRead - 1)) == 0) && DeadlinePassed())
+        {
+            return WaitStep.TimedOut;
+        }
+
+        if (spinning)
         {
             Spin();
             return WaitStep.Poll;
@@ -103,6 +120,18 @@ internal struct WaitLoop
         }
 
         return WaitStep.Block;
+    }
+
+    /// <summary>Reads the clock; the first read fixes the deadline (see the remarks).</summary>
+    private bool DeadlinePassed()
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (_deadline == NotFixed)
+        {
+            _deadline = now + _timeoutTicks;
+        }
+
+        return now >= _deadline;
     }
 
     private void Spin()

@@ -48,6 +48,7 @@ public class BenchSmokeTests
 
         // Every round-trip row ran at both sizes, and the floor once.
         Assert.Contains(lines, line => line.StartsWith("| floor: one cache line, back to back | 8 | ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("| floor: two cache lines, one per direction, back to back | 8 | ", StringComparison.Ordinal));
         string[] roundTrips =
         {
             "ring busy-spin, back to back", "ring default (spin-then-block), back to back", "anon pipe, back to back", "unix socket, back to back",
