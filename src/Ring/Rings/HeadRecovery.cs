@@ -13,11 +13,13 @@ namespace RingIpc;
 internal static class HeadRecovery
 {
     /// <summary>Recovers from dead producers at <paramref name="head"/> (the consumer's read position), walking no
-    /// further than <paramref name="limit"/>: one lap from the released head, at most one from the read position.</summary>
+    /// further than one lap from <paramref name="released"/> (the shared head, at most the read position), past which
+    /// producers write nothing.</summary>
     /// <exception cref="RingFormatException">A record, a marker or the tail is corrupt.</exception>
-    public static void Run(SharedRing ring, long head, long limit)
+    public static void Run(SharedRing ring, long head, long released)
     {
         RecordCursor records = ring.Records;
+        long limit = released + records.Capacity;
         EndpointRegistry registry = ring.Header.Registry;
         EndpointCounters counters = ring.Header.ConsumerCounters;
         Record record = records.Next(head, limit);
@@ -27,7 +29,7 @@ internal static class HeadRecovery
             {
                 counters.Add(EndpointCounters.AbandonedClaims, 1);
             }
-            else if (record.State == RecordState.Empty && RepairGap(ring, head, record.Position))
+            else if (record.State == RecordState.Empty && RepairGap(ring, released, record.Position))
             {
                 counters.Add(EndpointCounters.RepairedGaps, 1);
             }
@@ -45,10 +47,10 @@ internal static class HeadRecovery
         }
     }
 
-    private static bool RepairGap(SharedRing ring, long head, long position)
+    private static bool RepairGap(SharedRing ring, long released, long position)
     {
         long tail = ring.Header.Tail.LoadAcquire();
-        RingHeader.ValidatePositions(head, tail, ring.Capacity);
+        RingHeader.ValidatePositions(released, tail, ring.Capacity);
         return tail > position && GapRepair.TryRepair(ring.Records, ring.Header.Registry, position, tail);
     }
 }

@@ -126,7 +126,7 @@ public sealed partial class RingConsumer
             return record.Position != _head || record.State == RecordState.Message;
         }
 
-        protected override void Recover() => HeadRecovery.Run(consumer._ring, _head, _head + consumer._capacity); // released: see HasMessageInCall
+        protected override void Recover() => HeadRecovery.Run(consumer._ring, _head, _head); // released: see HasMessageInCall
 
         /// <summary>The sleep that announced on this ring has withdrawn; before the completion, whose continuation
         /// may register the next wait.</summary>

@@ -45,7 +45,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
     private readonly SharedInt64 _head;
     private readonly SharedInt64 _consumed;
 
-    /// <summary>Read bytes held back before they are zeroed and released: a sixteenth of the ring (see <see cref="Consume"/>).</summary>
+    /// <summary>Most read bytes held back before they are zeroed and released (see <see cref="Consume"/>).</summary>
+    private const int MaxReleaseLag = 64 * 1024;
+
+    /// <summary>Read bytes held back before they are zeroed and released: a sixteenth of the ring, at most
+    /// <see cref="MaxReleaseLag"/>; 0 (release at once) on a ring made by a build that keeps no read position.</summary>
     private readonly int _releaseLag;
     private readonly int _capacity;
     private readonly RingSignals _signals;
@@ -97,7 +101,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _head = ring.Header.Head;
         _consumed = ring.Header.ConsumedPosition;
         _capacity = ring.Capacity;
-        _releaseLag = ring.Capacity / 16;
+        _releaseLag = ring.Header.KeepsReadPosition ? Math.Min(ring.Capacity / 16, MaxReleaseLag) : 0;
         _counters = ring.Header.ConsumerCounters;
         _zeroingLength = ring.Header.ZeroingLength;
         _zeroingFromLow = ring.Header.ZeroingFromLow;
@@ -346,7 +350,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// announcements they left.</summary>
     internal void RecoverAtHead()
     {
-        HeadRecovery.Run(_ring, _ownHead, _released + _capacity);
+        HeadRecovery.Run(_ring, _ownHead, _released);
         ClearDeadSleepers();
     }
 
@@ -563,6 +567,11 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <exception cref="RingFormatException">The read position is not between the head and the tail, or not 8-aligned.</exception>
     private void ReleasePredecessorsReads()
     {
+        if (!_ring.Header.KeepsReadPosition)
+        {
+            return; // made by a build without the release policy: the head is the read position
+        }
+
         long consumed = _consumed.LoadAcquire();
         if (consumed == _ownHead)
         {
@@ -637,15 +646,20 @@ public sealed unsafe partial class RingConsumer : IDisposable
         /// <summary>Also true once disposed: a dispose that signalled just before the announcement must not be slept through.</summary>
         public bool IsMet(int index) => consumer.IsDisposed || consumer.HasMessage();
 
-        public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken) =>
-            consumer._signals.Data.Event.Wait(observed[0], timeoutMs, cancellationToken);
+        public SleepOutcome Sleep(ReadOnlySpan<int> observed, int timeoutMs, CancellationToken cancellationToken)
+        {
+            // Last before the sleep: the re-check may have stepped over padding (revoked by the recovery, say) and held
+            // it back. The release's head store is a full fence before it loads the producers-asleep word.
+            consumer.ReleaseConsumed();
+            return consumer._signals.Data.Event.Wait(observed[0], timeoutMs, cancellationToken);
+        }
 
         public void ThrowIfDisposed() => consumer.ThrowIfDisposed();
 
         public void BeforeSleep()
         {
-            consumer.ReleaseConsumed(); // a sleep may last: give back what was read
             consumer.RecoverAtHead();
+            consumer.ReleaseConsumed(); // a sleep may last: give back what was read (again in Sleep, after the re-check)
             consumer._counters.Add(EndpointCounters.Sleeps, 1);
             consumer._ring.Header.ConsumerHeartbeat.StoreSingleWriter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }

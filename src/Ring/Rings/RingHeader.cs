@@ -34,8 +34,15 @@ internal readonly unsafe struct RingHeader
     /// ring that has it (its consumer would not issue the barrier: a lost wake-up).</summary>
     public const int FlagFenceMode = 2;
 
+    /// <summary><see cref="RingHeaderFields.Flags"/> bit, set at creation: the consumer keeps its read position in
+    /// <see cref="RingHeaderFields.ConsumedPosition"/> and may hold the release of what it read back
+    /// (<see cref="RingConsumer"/>). A build before the release policy refuses such a ring (its consumer would start at
+    /// the head and deliver held-back messages again); on a ring without the bit, made by such a build, this build
+    /// releases at once and takes the head as the read position.</summary>
+    public const int FlagReadPosition = 4;
+
     /// <summary>Every flag this version implements; a ring with another bit set is refused.</summary>
-    public const int KnownFlags = FlagGroupAccess | FlagFenceMode;
+    public const int KnownFlags = FlagGroupAccess | FlagFenceMode | FlagReadPosition;
 
     /// <summary><see cref="RingHeaderFields.ZeroingFromLow"/> when no zeroing is under way (odd: never a position).</summary>
     public const int NoZeroingIntent = 1;
@@ -98,7 +105,11 @@ internal readonly unsafe struct RingHeader
     /// <summary>When the consumer first found the head blocked there, in Unix milliseconds (tooling only).</summary>
     public SharedInt64 HeadBlockSince => new(_base + RingHeaderFields.Offsets.HeadBlockSince);
 
-    /// <summary>The consumer's read position, ahead of <see cref="Head"/> by what it read and has not yet released.</summary>
+    /// <summary>Whether the ring was made with <see cref="FlagReadPosition"/>: its consumers keep a read position.</summary>
+    public bool KeepsReadPosition => (FlagsWord.LoadAcquire() & FlagReadPosition) != 0;
+
+    /// <summary>The consumer's read position, ahead of <see cref="Head"/> by what it read and has not yet released
+    /// (meaningful where <see cref="KeepsReadPosition"/>).</summary>
     public SharedInt64 ConsumedPosition => new(_base + RingHeaderFields.Offsets.ConsumedPosition);
 
     /// <summary>The consumer's counters.</summary>
@@ -168,7 +179,7 @@ internal readonly unsafe struct RingHeader
         fields.MessageFingerprint = ring.MessageFingerprint;
         fields.MessageSize = ring.MessageSize;
         fields.CreatorPid = CurrentProcess.Id;
-        fields.Flags = ring.Access == SectionAccess.OwnerAndGroup ? FlagGroupAccess : 0;
+        fields.Flags = (ring.Access == SectionAccess.OwnerAndGroup ? FlagGroupAccess : 0) | FlagReadPosition;
         fields.CreationTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         fields.CreatorStartTime = ProcessIdentity.Current.StartTime;
         ZeroingFromLow.StoreRelease(NoZeroingIntent);
@@ -250,7 +261,7 @@ internal readonly unsafe struct RingHeader
         if ((fields.Flags & ~KnownFlags) != 0)
         {
             throw new RingFormatException("flags", $"0x{fields.Flags:X}",
-                $"only bits of 0x{KnownFlags:X} (bit 0: group access, bit 1: fence mode); a newer RingIpc may know more");
+                $"only bits of 0x{KnownFlags:X} (bit 0: group access, bit 1: fence mode, bit 2: read position); a newer RingIpc may know more");
         }
 
         SectionAccess access = (fields.Flags & FlagGroupAccess) != 0 ? SectionAccess.OwnerAndGroup : SectionAccess.Owner;

@@ -23,8 +23,10 @@ internal static class RingStatusReader
         {
             // In this order, each position is at most the next one: the consumer stores its read position before
             // it releases up to it, and the tail is never behind what was read.
+            // A ring made by a build without the release policy keeps no read position: the head is the read position.
+            bool keepsReadPosition = header.KeepsReadPosition;
             long released = header.Head.LoadAcquire();
-            long head = header.ConsumedPosition.LoadAcquire();
+            long head = keepsReadPosition ? header.ConsumedPosition.LoadAcquire() : released;
             long tail = header.Tail.LoadAcquire();
             RingHeader.ValidatePositions(released, tail, ring.Capacity);
             if (head < released || head > tail || (head & (RecordLayout.Alignment - 1)) != 0)
@@ -36,17 +38,20 @@ internal static class RingStatusReader
             {
                 RingHeadBlock? block = ReadHeadBlock(ring, head, tail);
                 int unread = CountMessages(ring.Records, head, tail);
-                if (header.ConsumedPosition.LoadAcquire() == head || attempt == Attempts)
+                if (ReadPosition(header, keepsReadPosition) == head || attempt == Attempts)
                 {
                     return Snapshot(ring, head, tail, block, unread);
                 }
             }
-            catch (RingFormatException) when (header.ConsumedPosition.LoadAcquire() != head && attempt < Attempts)
+            catch (RingFormatException) when (ReadPosition(header, keepsReadPosition) != head && attempt < Attempts)
             {
                 // The consumer overtook the walk: read again.
             }
         }
     }
+
+    private static long ReadPosition(RingHeader header, bool keepsReadPosition) =>
+        keepsReadPosition ? header.ConsumedPosition.LoadAcquire() : header.Head.LoadAcquire();
 
     private static RingStatus Snapshot(SharedRing ring, long head, long tail, RingHeadBlock? block, int unread)
     {

@@ -82,6 +82,13 @@ public class ConsumerCrashWindowTests
 
         using RingConsumer successor = ring.CreateConsumer();
         Assert.Equal((tail, tail), (ring.Header.Head.LoadAcquire(), ring.Header.ConsumedPosition.LoadAcquire()));
+        using (var section = SharedSection.Open(name))
+        {
+            // Released means zeroed: a stale header there would look committed a lap later.
+            Assert.True(section.GetSpan(RingHeader.Size + (int)head, (int)(consumed - head)).IndexOfAnyExcept((byte)0) < 0,
+                "the successor moved the head over bytes it did not zero");
+        }
+
         Assert.False(successor.TryRead(out _), "a message the victim read was delivered again");
         Assert.Equal(0, ring.GetStatus().UnreadMessages);
 

@@ -185,11 +185,11 @@ public class RingStatusTests
 
         using (var section = SharedSection.Open(name))
         {
-            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Flags, 4), RingHeader.FlagFenceMode | 4);
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeaderFields.Offsets.Flags, 4), RingHeader.FlagFenceMode | RingHeader.FlagReadPosition | 8);
         }
 
         var error = Assert.Throws<RingFormatException>(() => SharedRing.Open(name));
-        Assert.Equal(("flags", "0x6"), (error.Field, error.Found));
+        Assert.Equal(("flags", "0xE"), (error.Field, error.Found));
         Assert.Contains("a newer RingIpc", error.Message);
     }
 
