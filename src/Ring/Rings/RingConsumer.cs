@@ -457,17 +457,18 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>
     /// Marks everything before <paramref name="to"/> read: the read position moves there (stored for a successor:
     /// the at-least-once boundary). The space is released to producers at once, unless the read
-    /// <paramref name="drained"/> the ring: then it is held back until a sixteenth of the ring is read, a producer
-    /// sleeps waiting for space, the consumer has polled an empty ring <see cref="IdleReleasePolls"/> times, or it
-    /// goes to sleep or is disposed.
+    /// <paramref name="drained"/> the ring: then it is held back until <see cref="_releaseLag"/> bytes are, a read
+    /// ends while a producer's sleep for space is announced, the consumer has polled the same empty header or claim
+    /// <see cref="IdleReleasePolls"/> more times, or it goes to sleep, registers an async wait or is disposed.
     /// </summary>
     /// <remarks>Holding the release back keeps the zeroing away from the cache lines the producer is filling: a
     /// consumer that drains the ring runs in step with its producer, and zeroing each record right after reading it
     /// writes the line the producer's next record is in, so that line travels between the cores twice per message
     /// (the slow regime in the README's benchmark section). A consumer that is behind zeroes lines the producer left
     /// long ago, so it releases at once, and a producer that finds a full ring after a read finds the read's space.
-    /// What a drained ring holds back costs producers at most a sixteenth of the capacity until the consumer's next
-    /// call, never a wait while data is unread.</remarks>
+    /// What a drained ring holds back costs producers at most <see cref="_releaseLag"/> bytes of room: a producer out
+    /// of room has more than 11/16 of the ring reserved ahead of the read position, so a consumer that reads on
+    /// releases, and one stuck at a claim releases after its polls or before it sleeps.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Consume(long to, bool drained)
     {

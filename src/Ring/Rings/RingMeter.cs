@@ -60,7 +60,7 @@ internal static class RingMeter
             Endpoint(meter, "ringipc.abandoned_claims", "{claim}", "Producer: claims it aborted. Consumer: claims of dead producers it revoked.", c => c.AbandonedClaims);
             Endpoint(meter, "ringipc.repaired_gaps", "{gap}", "Consumer: reservations of dead producers turned into padding.", c => c.RepairedGaps);
             Ring(meter, "ringipc.unread_messages", "{message}", "Committed messages not yet read.", s => s.UnreadMessages);
-            Ring(meter, "ringipc.used_bytes", "By", "Bytes reserved and not yet released (tail - head).", s => s.UsedBytes);
+            Ring(meter, "ringipc.used_bytes", "By", "Bytes reserved by producers and not yet read (tail - the consumer's read position).", s => s.UsedBytes);
             Ring(meter, "ringipc.capacity", "By", "Bytes in the ring's data area.", s => s.Capacity);
             Ring(meter, "ringipc.endpoints.live", "{endpoint}", "Endpoints whose processes run.", LiveEndpoints);
             meter.CreateObservableGauge("ringipc.head_blocked.duration", HeadBlocked, "s",
