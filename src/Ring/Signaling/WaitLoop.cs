@@ -38,7 +38,7 @@ internal struct WaitLoop
     /// <summary>Polls counted locally before they are added to the endpoint's <see cref="WaitCounters"/>.</summary>
     private const int SpinBatch = 64;
 
-    /// <summary>Spinning polls between two reads of the clock (a power of two).</summary>
+    /// <summary>Spinning polls between two reads of the clock.</summary>
     internal const int PollsPerClockRead = 64;
 
     /// <summary><see cref="_deadline"/> before the first clock read fixed it.</summary>
@@ -52,6 +52,9 @@ internal struct WaitLoop
     private long _deadline;
     private int _polls;
 
+    /// <summary>Spinning polls since the clock was last read (its own count: <see cref="_polls"/> saturates).</summary>
+    private int _pollsSinceClockRead;
+
     public WaitLoop(WaitStrategy strategy, TimeSpan timeout, WaitCounters counters)
     {
         ValidateTimeout(timeout);
@@ -62,6 +65,7 @@ internal struct WaitLoop
         _timeoutTicks = timeout == Timeout.InfiniteTimeSpan || ticks >= long.MaxValue / 4 ? -1 : (long)ticks;
         _deadline = _timeoutTicks < 0 ? long.MaxValue : NotFixed;
         _polls = 0;
+        _pollsSinceClockRead = 0;
     }
 
     /// <summary>How long the next sleep may last: the time left, at most the strategy's sleep cap.</summary>
@@ -101,7 +105,7 @@ internal struct WaitLoop
         }
 
         bool spinning = _strategy.Kind == WaitStrategyKind.BusySpin || _polls <= _strategy.SpinCount;
-        if (_deadline != long.MaxValue && (_timeoutTicks == 0 || !spinning || (_polls & (PollsPerClockRead - 1)) == 0) && DeadlinePassed())
+        if (_deadline != long.MaxValue && (_timeoutTicks == 0 || !spinning || ++_pollsSinceClockRead == PollsPerClockRead) && DeadlinePassed())
         {
             return WaitStep.TimedOut;
         }
@@ -125,6 +129,7 @@ internal struct WaitLoop
     /// <summary>Reads the clock; the first read fixes the deadline (see the remarks).</summary>
     private bool DeadlinePassed()
     {
+        _pollsSinceClockRead = 0;
         long now = Stopwatch.GetTimestamp();
         if (_deadline == NotFixed)
         {
