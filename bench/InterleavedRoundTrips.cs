@@ -28,11 +28,15 @@ internal static class InterleavedRoundTrips
         for (int row = 0; row < trips.Count; row++)
         {
             times[row] = new List<double>(count);
-            Signal(trips[row], SigStop);
         }
 
         try
         {
+            foreach (IRoundTrip trip in trips)
+            {
+                Signal(trip, SigStop);
+            }
+
             for (int block = 0; block < Blocks; block++)
             {
                 int blockTrips = (count / Blocks) + (block < count % Blocks ? 1 : 0);
@@ -49,7 +53,9 @@ internal static class InterleavedRoundTrips
         {
             foreach (IRoundTrip trip in trips)
             {
-                Signal(trip, SigCont); // all run again, to be ended by their Dispose
+                // All run again, to be ended by their Dispose: best effort, so that the failure that brought us here
+                // (a child that died, whose pid is gone) is the one reported, and no other child stays stopped.
+                LibC.Kill(trip.ChildId, SigCont);
             }
         }
 

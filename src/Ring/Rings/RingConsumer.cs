@@ -51,6 +51,9 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <summary>Read bytes held back before they are zeroed and released: a sixteenth of the ring, at most
     /// <see cref="MaxReleaseLag"/>; 0 (release at once) on a ring made by a build that keeps no read position.</summary>
     private readonly int _releaseLag;
+
+    /// <summary>Whether the ring was made with <see cref="RingHeader.FlagReadPosition"/>.</summary>
+    private readonly bool _keepsReadPosition;
     private readonly int _capacity;
     private readonly RingSignals _signals;
     private readonly RoleLock _role;
@@ -101,7 +104,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _head = ring.Header.Head;
         _consumed = ring.Header.ConsumedPosition;
         _capacity = ring.Capacity;
-        _releaseLag = ring.Header.KeepsReadPosition ? Math.Min(ring.Capacity / 16, MaxReleaseLag) : 0;
+        _keepsReadPosition = ring.Header.KeepsReadPosition; // read once: a peer could rewrite the flags word
+        _releaseLag = _keepsReadPosition ? Math.Min(ring.Capacity / 16, MaxReleaseLag) : 0;
         _counters = ring.Header.ConsumerCounters;
         _zeroingLength = ring.Header.ZeroingLength;
         _zeroingFromLow = ring.Header.ZeroingFromLow;
@@ -139,7 +143,8 @@ public sealed unsafe partial class RingConsumer : IDisposable
     internal SharedRing Ring => _ring;
 
     /// <summary>Waits until a message is ready to read, or <paramref name="timeout"/> passes. Padding it steps over
-    /// on the way (aborted claims, wrap padding) is released to the producers.</summary>
+    /// on the way (aborted claims, wrap padding) is consumed, its space released under the release policy (see
+    /// <see cref="Consume"/>).</summary>
     /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> to only check,
     /// <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
     /// <param name="cancellationToken">Cancels the wait; the ring stays usable.</param>
@@ -568,7 +573,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     /// <exception cref="RingFormatException">The read position is not between the head and the tail, or not 8-aligned.</exception>
     private void ReleasePredecessorsReads()
     {
-        if (!_ring.Header.KeepsReadPosition)
+        if (!_keepsReadPosition)
         {
             return; // made by a build without the release policy: the head is the read position
         }

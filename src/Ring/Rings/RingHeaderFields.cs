@@ -88,7 +88,8 @@ internal partial struct RingHeaderFields
     public partial int CreatorPid { get; set; }
 
     /// <summary>Bit 0: the ring's files are open to the owner's group. Bit 1: fence mode (<see cref="RingHeader.FlagFenceMode"/>),
-    /// changed by the consumer at attach with an atomic read-modify-write. Other bits are reserved (zero).</summary>
+    /// changed by the consumer at attach with an atomic read-modify-write. Bit 2: the consumer keeps a read position
+    /// (<see cref="RingHeader.FlagReadPosition"/>, set at creation). Other bits are reserved (zero).</summary>
     public partial int Flags { get; set; }
 
     /// <summary>When the ring was created, in Unix milliseconds.</summary>

@@ -18,15 +18,17 @@ internal enum WaitStep
 }
 
 /// <summary>
-/// The progression of one blocking call under a <see cref="WaitStrategy"/>: spin, yield, block, with a
-/// deadline and cancellation checked at every step. A value type: a blocking call allocates nothing for it.
+/// The progression of one blocking call under a <see cref="WaitStrategy"/>: spin, yield, block, with cancellation
+/// checked at every step and the deadline as the remarks say. A value type: a blocking call allocates nothing for it.
 /// </summary>
 /// <remarks>A spinning poll reads no clock: the deadline is fixed at the first clock read and checked every
 /// <see cref="PollsPerClockRead"/> spinning polls (about 1.2 µs of pauses here), and at every yield and sleep. A
 /// clock read costs about as much as a poll on a VM (kvm-clock), and a round trip's waits are a few dozen polls long:
 /// reading it at every poll, and when the wait began, made each poll about twice as long and so the time to see a
-/// message that arrived. The deadline is therefore late by at most that first span; a zero timeout times out at
-/// the first step, after the one check before it.</remarks>
+/// message that arrived. The deadline is therefore noticed late by up to two such spans (the one before the first
+/// read fixed it, and the one before the read that sees it passed; each poll is a pause plus the caller's check, and
+/// a spinning strategy's yield every 64th poll can take longer on a loaded machine); a zero timeout times out at the
+/// first step, after the one check before it.</remarks>
 internal struct WaitLoop
 {
     /// <summary>Yields between the spin phase and sleeping.</summary>
@@ -55,6 +57,9 @@ internal struct WaitLoop
     /// <summary>Spinning polls since the clock was last read (its own count: <see cref="_polls"/> saturates).</summary>
     private int _pollsSinceClockRead;
 
+    /// <summary>Spinning polls, wrapping (the batch count and the periodic yield run on it: <see cref="_polls"/> saturates).</summary>
+    private uint _spins;
+
     public WaitLoop(WaitStrategy strategy, TimeSpan timeout, WaitCounters counters)
     {
         ValidateTimeout(timeout);
@@ -66,6 +71,7 @@ internal struct WaitLoop
         _deadline = _timeoutTicks < 0 ? long.MaxValue : NotFixed;
         _polls = 0;
         _pollsSinceClockRead = 0;
+        _spins = 0;
     }
 
     /// <summary>How long the next sleep may last: the time left, at most the strategy's sleep cap.</summary>
@@ -80,7 +86,7 @@ internal struct WaitLoop
 
             long now = Stopwatch.GetTimestamp();
             long deadline = _deadline == NotFixed ? now + _timeoutTicks : _deadline; // Next fixes it before a sleep
-            long leftMs = (deadline - now) * 1000 / Stopwatch.Frequency;
+            long leftMs = (deadline - now) / Math.Max(1, Stopwatch.Frequency / 1000); // no overflow for long timeouts
             return (int)Math.Max(1, Math.Min(leftMs + 1, _strategy.SleepCapMs));
         }
     }
@@ -116,7 +122,7 @@ internal struct WaitLoop
             return WaitStep.Poll;
         }
 
-        if (_strategy.Kind == WaitStrategyKind.SpinThenYield || _polls <= _strategy.SpinCount + YieldCount)
+        if (_strategy.Kind == WaitStrategyKind.SpinThenYield || _polls <= (long)_strategy.SpinCount + YieldCount)
         {
             _counters.CountYield();
             Thread.Yield();
@@ -141,7 +147,8 @@ internal struct WaitLoop
 
     private void Spin()
     {
-        if (_polls % SpinBatch == 0)
+        _spins = unchecked(_spins + 1);
+        if (_spins % SpinBatch == 0)
         {
             _counters.AddSpins(SpinBatch);
         }
@@ -153,7 +160,7 @@ internal struct WaitLoop
         // itself takes on the CI machine (~1.4 µs), so that a message arriving while spinning is mostly seen
         // at once, not after a yield (measured: yielding every 8th poll doubled the default strategy's RPC
         // round trip, 1.2 → 2.5 µs). Busy-spin never yields.
-        if ((_polls & (YieldEvery - 1)) == 0 && _strategy.Kind != WaitStrategyKind.BusySpin)
+        if ((_spins & (YieldEvery - 1)) == 0 && _strategy.Kind != WaitStrategyKind.BusySpin)
         {
             Thread.Yield();
         }

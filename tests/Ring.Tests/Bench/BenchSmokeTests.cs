@@ -46,7 +46,7 @@ public class BenchSmokeTests
             Assert.Contains(label, latency, StringComparison.Ordinal);
         }
 
-        // Every round-trip row ran at both sizes, and the floor once.
+        // Every round-trip row ran at both sizes, and each floor once.
         Assert.Contains(lines, line => line.StartsWith("| floor: one cache line, back to back | 8 | ", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith("| floor: two cache lines, one per direction, back to back | 8 | ", StringComparison.Ordinal));
         string[] roundTrips =
