@@ -584,14 +584,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
             return;
         }
 
-        long tail = _ring.Header.Tail.LoadAcquire();
-        RingHeader.ValidatePositions(_ownHead, tail, _capacity);
-        if (consumed < _ownHead || consumed > tail || (consumed & (RecordLayout.Alignment - 1)) != 0)
-        {
-            throw new RingFormatException("consumed position", consumed.ToString(),
-                $"a multiple of 8 from the head {_ownHead} to the tail {tail}");
-        }
-
+        RingHeader.ValidateReadPosition(_ownHead, consumed, _ring.Header.Tail.LoadAcquire(), _capacity);
         _ownHead = consumed;
         ReleaseConsumed();
     }

@@ -281,6 +281,19 @@ internal readonly unsafe struct RingHeader
         }
     }
 
+    /// <summary>Validates the released head, the consumer's read position and the tail, read in that order:
+    /// <see cref="ValidatePositions"/> for head and tail, and the read position 8-aligned between them.</summary>
+    /// <exception cref="RingFormatException">A position is corrupt.</exception>
+    public static void ValidateReadPosition(long released, long readPosition, long tail, int capacity)
+    {
+        ValidatePositions(released, tail, capacity);
+        if (readPosition < released || readPosition > tail || (readPosition & (RecordLayout.Alignment - 1)) != 0)
+        {
+            throw new RingFormatException("consumed position", readPosition.ToString(),
+                $"a multiple of 8 from the head {released} to the tail {tail}");
+        }
+    }
+
     /// <summary>Validates one position read from the header: 8-aligned, from 0 to <see cref="MaxPosition"/>.</summary>
     /// <exception cref="RingFormatException">It is corrupt; <paramref name="field"/> names it.</exception>
     public static void ValidatePosition(string field, long position)

@@ -26,13 +26,9 @@ internal static class RingStatusReader
             // A ring made by a build without the release policy keeps no read position: the head is the read position.
             bool keepsReadPosition = header.KeepsReadPosition;
             long released = header.Head.LoadAcquire();
-            long head = keepsReadPosition ? header.ConsumedPosition.LoadAcquire() : released;
+            long head = ReadPosition(header, keepsReadPosition);
             long tail = header.Tail.LoadAcquire();
-            RingHeader.ValidatePositions(released, tail, ring.Capacity);
-            if (head < released || head > tail || (head & (RecordLayout.Alignment - 1)) != 0)
-            {
-                throw new RingFormatException("consumed position", head.ToString(), $"a multiple of 8 from the head {released} to the tail {tail}");
-            }
+            RingHeader.ValidateReadPosition(released, head, tail, ring.Capacity);
 
             try
             {

@@ -40,7 +40,7 @@ internal struct WaitLoop
     /// <summary>Polls counted locally before they are added to the endpoint's <see cref="WaitCounters"/>.</summary>
     private const int SpinBatch = 64;
 
-    /// <summary>Spinning polls between two reads of the clock.</summary>
+    /// <summary>Spinning polls between two reads of the clock (a power of two, like <see cref="YieldEvery"/>).</summary>
     internal const int PollsPerClockRead = 64;
 
     /// <summary><see cref="_deadline"/> before the first clock read fixed it.</summary>
@@ -54,10 +54,8 @@ internal struct WaitLoop
     private long _deadline;
     private int _polls;
 
-    /// <summary>Spinning polls since the clock was last read (its own count: <see cref="_polls"/> saturates).</summary>
-    private int _pollsSinceClockRead;
-
-    /// <summary>Spinning polls, wrapping (the batch count and the periodic yield run on it: <see cref="_polls"/> saturates).</summary>
+    /// <summary>Spinning polls, wrapping (the clock reads, the spin batch and the periodic yield run on it:
+    /// <see cref="_polls"/> saturates).</summary>
     private uint _spins;
 
     public WaitLoop(WaitStrategy strategy, TimeSpan timeout, WaitCounters counters)
@@ -70,7 +68,6 @@ internal struct WaitLoop
         _timeoutTicks = timeout == Timeout.InfiniteTimeSpan || ticks >= long.MaxValue / 4 ? -1 : (long)ticks;
         _deadline = _timeoutTicks < 0 ? long.MaxValue : NotFixed;
         _polls = 0;
-        _pollsSinceClockRead = 0;
         _spins = 0;
     }
 
@@ -111,7 +108,12 @@ internal struct WaitLoop
         }
 
         bool spinning = _strategy.Kind == WaitStrategyKind.BusySpin || _polls <= _strategy.SpinCount;
-        if (_deadline != long.MaxValue && (_timeoutTicks == 0 || !spinning || ++_pollsSinceClockRead == PollsPerClockRead) && DeadlinePassed())
+        if (spinning)
+        {
+            _spins = unchecked(_spins + 1);
+        }
+
+        if (_deadline != long.MaxValue && (_timeoutTicks == 0 || !spinning || _spins % PollsPerClockRead == 0) && DeadlinePassed())
         {
             return WaitStep.TimedOut;
         }
@@ -135,7 +137,6 @@ internal struct WaitLoop
     /// <summary>Reads the clock; the first read fixes the deadline (see the remarks).</summary>
     private bool DeadlinePassed()
     {
-        _pollsSinceClockRead = 0;
         long now = Stopwatch.GetTimestamp();
         if (_deadline == NotFixed)
         {
@@ -147,7 +148,6 @@ internal struct WaitLoop
 
     private void Spin()
     {
-        _spins = unchecked(_spins + 1);
         if (_spins % SpinBatch == 0)
         {
             _counters.AddSpins(SpinBatch);
