@@ -37,7 +37,10 @@ namespace RingIpc;
 /// retries while the high halves differ; a read that overlaps the writer's two stores can still see the new low
 /// half with the old high half (2^32 too small, at most once per 2^32 of the value) — tolerable for the
 /// counters, and the recovery that reads an intent only does so after its writer died, when it no longer changes
-/// (an intent torn by the death itself was never acted on: its compare-and-swap comes after both stores).</para>
+/// (an intent torn by the death itself was never acted on: its compare-and-swap comes after both stores).
+/// The same store writes the headers of a batch's records after its first (<see cref="RingBatch"/>): no reader loads
+/// them before it has acquired the first header, whose commit (item 1) comes after them, so they need no order of
+/// their own and may even tear.</para>
 /// <para><see cref="IntPtr.Size"/> is a JIT-time constant, so the untaken branch costs nothing, and the typed
 /// words are one-pointer structs whose methods inline to the same instructions as the static accessors.
 /// Every 64-bit field in a section sits at an 8-aligned offset (the header's offsets are pinned by a test,

@@ -220,13 +220,7 @@ public sealed unsafe partial class RingProducer : IDisposable
             return Rejected();
         }
 
-        if (_openClaims == _openClaimPositions.Length)
-        {
-            Array.Resize(ref _openClaimPositions, _openClaims * 2);
-        }
-
-        _openClaimPositions[_openClaims] = position;
-        Volatile.Write(ref _openClaims, _openClaims + 1);
+        TrackOpenClaim(position);
         claim = new RingClaim(this, new Span<byte>(_data + (position & _mask) + RecordLayout.HeaderLength, length), position, messageType);
         return true;
     }
@@ -275,12 +269,31 @@ public sealed unsafe partial class RingProducer : IDisposable
         }
 
         bool committed = Commit(position, RecordLayout.HeaderLength + payloadLength, messageType);
-        _openClaimPositions[open] = _openClaimPositions[_openClaims - 1];
-        Volatile.Write(ref _openClaims, _openClaims - 1); // last: the open claim holds the mapping until here
+        UntrackOpenClaimAt(open); // last: the open claim holds the mapping until here
         if (!committed && !ifPending && messageType != RecordLayout.PaddingType)
         {
             throw new InvalidOperationException("This claim was revoked: the consumer judged its process dead, and the message was dropped.");
         }
+    }
+
+    /// <summary>Records a claim (or batch) handed out at <paramref name="position"/>: it keeps the mapping.</summary>
+    private void TrackOpenClaim(long position)
+    {
+        if (_openClaims == _openClaimPositions.Length)
+        {
+            Array.Resize(ref _openClaimPositions, _openClaims * 2);
+        }
+
+        _openClaimPositions[_openClaims] = position;
+        Volatile.Write(ref _openClaims, _openClaims + 1);
+    }
+
+    /// <summary>Forgets the open claim at index <paramref name="open"/> of <see cref="_openClaimPositions"/>; the
+    /// release write is the last access to the ring that claim allowed.</summary>
+    private void UntrackOpenClaimAt(int open)
+    {
+        _openClaimPositions[open] = _openClaimPositions[_openClaims - 1];
+        Volatile.Write(ref _openClaims, _openClaims - 1);
     }
 
     /// <summary>Whether a record of <paramref name="recordLength"/> bytes would fit now (the blocking wait's condition).</summary>
@@ -299,6 +312,15 @@ public sealed unsafe partial class RingProducer : IDisposable
     private long Claim(int payloadLength, int messageType, string parameterName)
     {
         ThrowIfDisposed();
+        ValidateMessage(payloadLength, messageType, parameterName);
+        return Reserve(RecordLayout.HeaderLength + payloadLength);
+    }
+
+    /// <summary>Throws unless a message of <paramref name="payloadLength"/> bytes and type <paramref name="messageType"/>
+    /// may be written to this ring.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ValidateMessage(int payloadLength, int messageType, string parameterName)
+    {
         if ((uint)payloadLength > (uint)MaxMessageLength)
         {
             throw new ArgumentException(
@@ -317,8 +339,16 @@ public sealed unsafe partial class RingProducer : IDisposable
                 $"Ring '{_ring.Name}' is typed: every message is {_messageSize} bytes, its struct's size; {payloadLength} bytes were given.",
                 parameterName);
         }
+    }
 
-        int recordLength = Align(RecordLayout.HeaderLength + payloadLength);
+    /// <summary>Reserves one record of <paramref name="claimedLength"/> bytes (header included, at most
+    /// <see cref="RecordLayout.MaxRecordLength"/>), preceded by a padding record if it would cross the end of the data
+    /// area, and marks it claimed with the header <c>(-claimedLength, claim marker)</c>.</summary>
+    /// <returns>The record's position, or -1 if there is no room.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Reserve(int claimedLength)
+    {
+        int recordLength = Align(claimedLength);
         long tail;
         int padding;
         if (_multiProducer)
@@ -377,7 +407,7 @@ public sealed unsafe partial class RingProducer : IDisposable
         }
 
         long position = tail + padding;
-        HeaderAt(position).StoreRelease(RecordLayout.Header(-(RecordLayout.HeaderLength + payloadLength), _claimMarker));
+        HeaderAt(position).StoreRelease(RecordLayout.Header(-claimedLength, _claimMarker));
         if (CrashPoints.Armed != CrashPoint.None)
         {
             CrashPoints.Reach(CrashPoint.AfterClaim);
@@ -428,15 +458,26 @@ public sealed unsafe partial class RingProducer : IDisposable
         return tail + padding + recordLength - LoadValidHead(tail) <= _capacity;
     }
 
-    /// <summary>Commits a claimed record: its header goes from (-length, claim marker) to (+length, type) with one
-    /// compare-and-swap, a release and a full fence — or, in fence mode, with one release store, the consumer paying
-    /// for the fence when it sleeps (<see cref="FenceMode"/>). Then wakes the consumer if it sleeps (see
+    /// <summary>Commits the claimed record at <paramref name="position"/> as one message of type
+    /// <paramref name="messageType"/>, or as padding (<see cref="RecordLayout.PaddingType"/>: an aborted claim).</summary>
+    /// <returns><c>false</c> if the claim was revoked (see <see cref="Publish"/>).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Commit(long position, int recordLength, int messageType) =>
+        messageType != RecordLayout.PaddingType
+            ? Publish(position, recordLength, RecordLayout.Header(recordLength, messageType), 1, recordLength - RecordLayout.HeaderLength)
+            : Publish(position, recordLength, RecordLayout.Header(recordLength, RecordLayout.PaddingType), 0, 0);
+
+    /// <summary>Publishes a claimed record: its header goes from (-<paramref name="claimedLength"/>, claim marker) to
+    /// <paramref name="committed"/> with one compare-and-swap, a release and a full fence — or, in fence mode, with one
+    /// release store, the consumer paying for the fence when it sleeps (<see cref="FenceMode"/>). That one store
+    /// publishes every message written before it (a batch's records after its first, <see cref="RingBatch"/>). Then
+    /// counts the <paramref name="messages"/> (none: an abandoned claim) and wakes the consumer if it sleeps (see
     /// <see cref="RingSignals"/> for the ordering).</summary>
     /// <returns><c>false</c> if the header was no longer this claim's: the consumer revoked it, judging this
-    /// process dead, and the message is dropped (a release store never fails: in fence mode a live producer's claim
+    /// process dead, and the messages are dropped (a release store never fails: in fence mode a live producer's claim
     /// is never revoked).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Commit(long position, int recordLength, int messageType)
+    private bool Publish(long position, int claimedLength, long committed, int messages, long payloadBytes)
     {
         if (CrashPoints.Armed != CrashPoint.None)
         {
@@ -444,8 +485,7 @@ public sealed unsafe partial class RingProducer : IDisposable
         }
 
         SharedInt64 header = HeaderAt(position);
-        long claimed = RecordLayout.Header(-recordLength, _claimMarker);
-        long committed = RecordLayout.Header(recordLength, messageType);
+        long claimed = RecordLayout.Header(-claimedLength, _claimMarker);
         if (FenceMode.ProducerTakesPart && (_flags.LoadAcquire() & RingHeader.FlagFenceMode) != 0)
         {
             // Check, then store: the check still refuses a claim revoked before the commit began (a hostile rewrite
@@ -462,10 +502,10 @@ public sealed unsafe partial class RingProducer : IDisposable
             return false;
         }
 
-        if (messageType != RecordLayout.PaddingType)
+        if (messages != 0)
         {
-            _counters.Add(EndpointCounters.Messages, 1);
-            _counters.Add(EndpointCounters.Bytes, recordLength - RecordLayout.HeaderLength);
+            _counters.Add(EndpointCounters.Messages, messages);
+            _counters.Add(EndpointCounters.Bytes, payloadBytes);
         }
         else
         {
