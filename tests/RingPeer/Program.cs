@@ -75,6 +75,7 @@ public static class Program
                 "wait-one" => SignalingPeer.WaitForOne(args[1], Int(args[2])),
                 "write-one" => SignalingPeer.WriteOne(args[1], Int(args[2])),
                 "claim-and-hold" => SignalingPeer.ClaimAndHold(args[1], Int(args[2])),
+                "batch-and-hold" => SignalingPeer.BatchAndHold(args[1], Int(args[2])),
                 "hold-consumer" => SignalingPeer.HoldConsumer(args[1], Int(args[2])),
                 "open-or-create" => SignalingPeer.OpenOrCreate(args[1], args[2]),
                 "create" => SignalingPeer.Create(args[1], Int(args[2])),

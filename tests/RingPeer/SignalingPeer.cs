@@ -75,6 +75,32 @@ internal static class SignalingPeer
         return 0;
     }
 
+    /// <summary>Begins a batch, writes five messages of type 9 into it, says "batched" and holds it uncommitted until
+    /// killed (or <paramref name="maxSeconds"/> pass, then commits it).</summary>
+    public static int BatchAndHold(string name, int maxSeconds)
+    {
+        using SharedRing ring = SharedRing.Open(name);
+        using RingProducer writer = ring.CreateProducer();
+        if (!writer.TryBeginBatch(1024, out RingBatch batch))
+        {
+            return Program.Fail("no room for a batch");
+        }
+
+        byte[] payload = [0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE];
+        for (int i = 0; i < 5; i++)
+        {
+            if (!batch.TryWrite(payload, messageType: 9))
+            {
+                return Program.Fail("no room in the batch");
+            }
+        }
+
+        Console.WriteLine("batched");
+        Thread.Sleep(TimeSpan.FromSeconds(maxSeconds));
+        batch.Commit();
+        return 0;
+    }
+
     /// <summary>Takes the consumer role and keeps it until killed (or <paramref name="maxSeconds"/> pass).</summary>
     public static int HoldConsumer(string name, int maxSeconds)
     {

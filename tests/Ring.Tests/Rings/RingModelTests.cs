@@ -8,7 +8,8 @@ using Xunit;
 namespace RingIpc.Tests.Rings;
 
 /// <summary>
-/// Model-based property test: random sequences of writes, claims (committed or aborted), single and
+/// Model-based property test: random sequences of writes, claims (committed or aborted), write batches (committed
+/// or aborted, each of random messages written or claimed in place until one does not fit), single and
 /// batch reads are applied both to a ring and to a <see cref="Queue{T}"/> of byte arrays, over many
 /// wraps, for both kinds and several capacities. The model also predicts from positions alone whether
 /// each write fits, so the ring may neither lose space nor overfill, and when the consumer gives back what it read. Each case starts the ring's positions at 0,
@@ -21,6 +22,8 @@ public class RingModelTests
         Write,
         ClaimCommit,
         ClaimAbort,
+        BatchCommit,
+        BatchAbort,
         Read,
         BatchRead,
     }
@@ -60,6 +63,8 @@ public class RingModelTests
             (4, sizes.Select(s => new Op(OpKind.Write, s, 0))),
             (2, sizes.Select(s => new Op(OpKind.ClaimCommit, s, 0))),
             (1, sizes.Select(s => new Op(OpKind.ClaimAbort, s, 0))),
+            (2, BatchBytes(capacity).SelectMany(_ => Gen.Choose(0, 30), (bytes, messages) => new Op(OpKind.BatchCommit, bytes, messages))),
+            (1, BatchBytes(capacity).SelectMany(_ => Gen.Choose(0, 10), (bytes, messages) => new Op(OpKind.BatchAbort, bytes, messages))),
             (3, Gen.Constant(new Op(OpKind.Read, 0, 0))),
             (1, Gen.Choose(60, 70).Select(n => new Op(OpKind.Read, 0, n))), // a consumer polling an empty ring: the idle release
             (2, Gen.Choose(1, 40).Select(m => new Op(OpKind.BatchRead, 0, m))));
@@ -119,6 +124,11 @@ public class RingModelTests
 
                     break;
                 }
+
+                case OpKind.BatchCommit:
+                case OpKind.BatchAbort:
+                    ApplyBatch(producer, model, op, counter, capacity / 8 - 8);
+                    break;
 
                 case OpKind.Read:
                 {
@@ -182,6 +192,85 @@ public class RingModelTests
         return model.Tail;
     }
 
+    /// <summary>The bytes a batch asks for: small, up to the most a batch may take, the bounds, and lengths that are
+    /// not multiples of 8.</summary>
+    private static Gen<int> BatchBytes(int capacity) => Gen.Frequency(
+        (3, Gen.Choose(8, 300)),
+        (2, Gen.Choose(8, capacity / 8)),
+        (1, Gen.Elements(8, 15, 16, capacity / 8 - 1, capacity / 8)));
+
+    /// <summary>Begins a batch of <see cref="Op.Size"/> bytes, where the model says it fits; writes up to
+    /// <see cref="Op.Max"/> messages of random sizes (copied or filled in place) while the model says each fits in the
+    /// batch, and checks that the first that does not is refused; then commits or aborts it.</summary>
+    private static void ApplyBatch(RingProducer producer, Model model, Op op, int counter, int maxMessage)
+    {
+        int regionBytes = op.Size & ~7;
+        bool expected = model.FitsRecord(regionBytes);
+        bool begun = producer.TryBeginBatch(op.Size, out RingBatch batch);
+        Assert.True(expected == begun, $"op {counter} {op}: the model says the batch fits={expected}, the ring said {begun}");
+        if (!begun)
+        {
+            return;
+        }
+
+        var random = new Random(counter);
+        var messages = new List<(int Length, (int Type, byte[] Payload) Message)>();
+        int used = 0;
+        for (int i = 0; i < op.Max; i++)
+        {
+            byte[] payload = Payload(counter * 100 + i, random.Next(4) == 0 ? random.Next(maxMessage + 1) : random.Next(40));
+            int type = (counter + i) % 1000;
+            int record = (8 + payload.Length + 7) & ~7;
+            bool fits = record <= regionBytes - used;
+            bool written;
+            if (random.Next(2) == 0)
+            {
+                written = batch.TryWrite(payload, type);
+            }
+            else
+            {
+                written = batch.TryClaim(payload.Length, out Span<byte> span, type);
+                if (written)
+                {
+                    payload.CopyTo(span);
+                }
+            }
+
+            Assert.True(fits == written, $"op {counter} {op}, message {i} of {payload.Length} B: the model says it fits={fits}, the batch said {written}");
+            if (!written)
+            {
+                break;
+            }
+
+            used += record;
+            messages.Add((record, (type, payload)));
+        }
+
+        Assert.Equal(messages.Count, batch.Count);
+        if (op.Kind == OpKind.BatchCommit)
+        {
+            batch.Commit();
+            model.AppendBatch(regionBytes, messages);
+        }
+        else
+        {
+            batch.Abort();
+            model.AppendBatch(regionBytes, []);
+        }
+
+        bool threw = false;
+        try
+        {
+            batch.Commit(); // a completed batch stays completed
+        }
+        catch (InvalidOperationException)
+        {
+            threw = true;
+        }
+
+        Assert.True(threw, $"op {counter}: a completed batch committed again");
+    }
+
     private static bool Apply(RingProducer producer, OpKind kind, byte[] payload, int type)
     {
         if (kind == OpKind.Write)
@@ -233,17 +322,52 @@ public class RingModelTests
         /// <summary>The head producers see: the consumer's release.</summary>
         public long Released => _released;
 
-        public bool Fits(int size)
+        public bool Fits(int size) => FitsRecord((8 + size + 7) & ~7);
+
+        /// <summary>Whether a record of <paramref name="record"/> bytes (a multiple of 8) fits.</summary>
+        public bool FitsRecord(int record)
         {
-            long record = (8 + size + 7) & ~7L;
             long toEnd = capacity - (_tail % capacity);
             long padding = record > toEnd ? toEnd : 0;
             return _tail + padding + record - _released <= capacity;
         }
 
-        public void Append(int size, (int Type, byte[] Payload)? message)
+        public void Append(int size, (int Type, byte[] Payload)? message) => AppendRecord((8 + size + 7) & ~7, message);
+
+        /// <summary>A batch of <paramref name="region"/> bytes: its messages, then padding for the rest; committed empty
+        /// or aborted, one padding record.</summary>
+        public void AppendBatch(int region, List<(int Length, (int Type, byte[] Payload) Message)> messages)
         {
-            long record = (8 + size + 7) & ~7L;
+            if (messages.Count == 0)
+            {
+                AppendRecord(region, null);
+                return;
+            }
+
+            long toEnd = capacity - (_tail % capacity);
+            if (region > toEnd)
+            {
+                _records.Enqueue((toEnd, null)); // the padding before the region, as for any record
+                _tail += toEnd;
+            }
+
+            int used = 0;
+            foreach (var (length, message) in messages)
+            {
+                _records.Enqueue((length, message));
+                used += length;
+            }
+
+            if (used != region)
+            {
+                _records.Enqueue((region - used, null));
+            }
+
+            _tail += region;
+        }
+
+        private void AppendRecord(long record, (int Type, byte[] Payload)? message)
+        {
             long toEnd = capacity - (_tail % capacity);
             if (record > toEnd)
             {

@@ -40,6 +40,28 @@ public class AbandonedClaimTests
         Assert.False(consumer.TryRead(out _));
     }
 
+    /// <summary>A batch is all or nothing: a producer process killed with a batch open, its records written and their
+    /// headers committed inside it, leaves none of them to the consumer, which revokes the batch as one claim.</summary>
+    [Theory]
+    [InlineData(RingKind.Mpsc)]
+    [InlineData(RingKind.Spsc)]
+    public void The_open_batch_of_a_killed_producer_process_is_dropped_whole(RingKind kind)
+    {
+        using var name = new TempName("abandoned-batch");
+        using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 16384 });
+        using var consumer = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
+        using var peer = PeerProcess.Start("batch-and-hold", name, "120");
+        peer.WaitForOutput("batched", TimeSpan.FromMinutes(2));
+        Assert.False(consumer.WaitForData(TimeSpan.FromMilliseconds(300)), "an open batch must not be visible, nor a live producer's batch revoked");
+
+        peer.Kill();
+        using var producer = ring.CreateProducer(); // SPSC: the dead producer's role is free
+        Assert.True(producer.TryWrite(new byte[] { 42 }, messageType: 1));
+        Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(30)), "the abandoned batch still blocks the ring");
+        Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))));
+        Assert.False(consumer.TryRead(out _));
+    }
+
     /// <summary>A consumer that only polls never sleeps, so the sleeping wait's revocation never runs for it: it
     /// revokes once the same claim has stayed at the head a while, with TryRead and with batch reads.</summary>
     [Theory]
