@@ -10,10 +10,14 @@ namespace RingIpc.Bench;
 /// <param name="ZeroCopy">False: <c>TryWrite</c> copies each message in. True: the writer fills a <c>TryClaim</c> in place
 /// (its sequence number) and commits it. Either way the reader copies each payload out of a batch <c>Read</c>.</param>
 /// <param name="Producers">1, or 2 for MPSC: this process and a second child process write at once.</param>
-internal sealed record RingRow(RingKind Kind, bool ZeroCopy = false, int Producers = 1)
+/// <param name="Batched">True: the writer copies messages into <c>TryBeginBatch</c> batches of
+/// <see cref="RingThroughput.BatchBytes"/> (64 KiB, a <c>BufferedStream</c>'s buffer), each committed when the next
+/// message does not fit, so the reader sees ~64 KiB at a time, as a buffered stream's reader does.</param>
+internal sealed record RingRow(RingKind Kind, bool ZeroCopy = false, int Producers = 1, bool Batched = false)
 {
-    /// <summary>The row's label in the tables, e.g. "ring spsc", "ring mpsc zero-copy", "ring mpsc 2 procs".</summary>
-    public string Label => $"ring {Kind.ToString().ToLowerInvariant()}" + (ZeroCopy ? " zero-copy" : "") + (Producers > 1 ? $" {Producers} procs" : "");
+    /// <summary>The row's label in the tables, e.g. "ring spsc", "ring mpsc zero-copy", "ring mpsc 2 procs", "ring spsc batched".</summary>
+    public string Label => $"ring {Kind.ToString().ToLowerInvariant()}" + (ZeroCopy ? " zero-copy" : "") + (Producers > 1 ? $" {Producers} procs" : "")
+        + (Batched ? " batched" : "");
 }
 
 /// <summary>One process writes fixed-size messages into a ring (with a second writer process for a 2-producer row); a
@@ -22,6 +26,9 @@ internal sealed record RingRow(RingKind Kind, bool ZeroCopy = false, int Produce
 /// first tier the JIT starts with) and prints its result; the writers then move to the next size (<see cref="SizeSeries"/>).</summary>
 internal static class RingThroughput
 {
+    /// <summary>The bytes a batched row's writer reserves per batch (or one message's record, where that is larger).</summary>
+    public const int BatchBytes = 64 * 1024;
+
     /// <summary>The message type of this process's messages; a second writer process writes type 2.</summary>
     private const int MainWriter = 1;
 
@@ -56,7 +63,10 @@ internal static class RingThroughput
                 for (int phase = 0; phase < sizes.Length; phase++)
                 {
                     int finished = phase;
-                    written = Produce(producer, row.ZeroCopy, sizes[phase], written, MainWriter, () => results.Done > finished);
+                    Func<bool> done = () => results.Done > finished;
+                    written = row.Batched
+                        ? ProduceBatches(producer, sizes[phase], written, done)
+                        : Produce(producer, row.ZeroCopy, sizes[phase], written, MainWriter, done);
                     secondWriter?.StandardInput.WriteLine();
                     secondWriter?.StandardInput.Flush();
                 }
@@ -152,6 +162,44 @@ internal static class RingThroughput
 
                 CpuPause.Once();
             }
+        }
+    }
+
+    /// <summary>As <see cref="Produce"/>, in batches of <see cref="BatchBytes"/>: each is committed when the next message
+    /// does not fit, and when <paramref name="done"/> (checked every 64 messages, and at every poll of a full ring).</summary>
+    private static long ProduceBatches(RingProducer producer, int messageSize, long previousCount, Func<bool> done)
+    {
+        Span<byte> message = stackalloc byte[messageSize];
+        int batchBytes = Math.Min(producer.MaxBatchLength, Math.Max(BatchBytes, messageSize + 8));
+        for (long i = 0; ;)
+        {
+            if (!producer.TryBeginBatch(batchBytes, out RingBatch batch))
+            {
+                if (done())
+                {
+                    return i;
+                }
+
+                CpuPause.Once();
+                continue;
+            }
+
+            while (true)
+            {
+                SizeSeries.Stamp(message, i, previousCount);
+                if (!batch.TryWrite(message, MainWriter))
+                {
+                    break;
+                }
+
+                if ((++i & 63) == 0 && done())
+                {
+                    batch.Commit();
+                    return i;
+                }
+            }
+
+            batch.Commit();
         }
     }
 

@@ -28,7 +28,7 @@ internal static class ThroughputTable
         var rows = new List<(string, Func<int[], RowTiming, (long Messages, double Seconds)[]>)>();
         foreach (RingRow ring in new[]
         {
-            new RingRow(RingKind.Spsc), new RingRow(RingKind.Spsc, ZeroCopy: true), new RingRow(RingKind.Mpsc),
+            new RingRow(RingKind.Spsc), new RingRow(RingKind.Spsc, ZeroCopy: true), new RingRow(RingKind.Spsc, Batched: true), new RingRow(RingKind.Mpsc),
             new RingRow(RingKind.Mpsc, ZeroCopy: true), new RingRow(RingKind.Mpsc, Producers: 2),
         })
         {
