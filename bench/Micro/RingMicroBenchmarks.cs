@@ -93,6 +93,24 @@ public class RingMicroBenchmarks
         return _checksum;
     }
 
+    /// <summary>64 copying writes into one batch, one commit, then one batch read of all 64 (reported per message).</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "TryBeginBatch, TryWrite x64, Commit + Read(batch)")]
+    public long BatchWriteThenBatchRead()
+    {
+        if (_producer.TryBeginBatch(Batch * (Size + 8), out RingBatch batch))
+        {
+            for (int i = 0; i < Batch; i++)
+            {
+                batch.TryWrite(_payload, messageType: 1);
+            }
+
+            batch.Commit();
+        }
+
+        _consumer.Read(_handler, Batch);
+        return _checksum;
+    }
+
     /// <summary>A generated layout written and read as a value (the size parameter does not apply).</summary>
     [Benchmark(Description = "typed TryWrite<MicroQuote> + TryRead<MicroQuote>")]
     public long TypedWriteThenRead()

@@ -33,8 +33,16 @@ public class AllocationTests
         for (int i = 0; i < count; i++)
         {
             payload[0] = (byte)i;
-            switch (i % 5)
+            switch (i % 6)
             {
+                case 5:
+                    Assert.True(producer.TryBeginBatch(128, out RingBatch batch));
+                    Assert.True(batch.TryWrite(payload.Slice(0, 8), messageType: 3));
+                    Assert.True(batch.TryWrite((long)i, messageType: 4));
+                    Assert.True(batch.TryClaim(8, out Span<byte> inPlace));
+                    inPlace[0] = (byte)i;
+                    batch.Commit();
+                    break;
                 case 0:
                     Assert.True(producer.TryWrite(payload.Slice(0, i % 48)));
                     break;

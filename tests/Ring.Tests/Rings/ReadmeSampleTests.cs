@@ -64,6 +64,15 @@ public class ReadmeSampleTests
                     claim.Commit();
                 }
 
+                if (producer.TryBeginBatch(64 * 1024, out RingBatch batch))
+                {
+                    while (batch.TryWrite("tick"u8, messageType: 2))
+                    {
+                    }
+
+                    batch.Commit();
+                }
+
                 producer.TryWrite("again"u8, messageType: 2);
             }
 
@@ -71,6 +80,8 @@ public class ReadmeSampleTests
             using (var consumer = ring.CreateConsumer())
             {
                 consumer.Read((type, payload) => handled.Add($"type {type}: {payload.Length} bytes"), maxMessages: 2);
+                int ticks = consumer.Read((type, payload) => Assert.Equal("2 tick", $"{type} {System.Text.Encoding.ASCII.GetString(payload)}"), maxMessages: 4096); // the next message, "again", must follow the last tick
+                handled.Add($"{ticks} ticks");
                 if (consumer.TryRead(out RingMessage message))
                 {
                     using (message)
@@ -85,6 +96,6 @@ public class ReadmeSampleTests
             SharedRing.Delete(name);
         }
 
-        Assert.Equal(new[] { "type 1: 5 bytes", "type 0: 8 bytes", "again" }, handled);
+        Assert.Equal(new[] { "type 1: 5 bytes", "type 0: 8 bytes", "4096 ticks", "again" }, handled); // 64 KiB / 16 B records
     }
 }
