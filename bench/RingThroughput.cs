@@ -189,6 +189,11 @@ internal static class RingThroughput
                 SizeSeries.Stamp(message, i, previousCount);
                 if (!batch.TryWrite(message, MainWriter))
                 {
+                    if (batch.Count == 0)
+                    {
+                        throw new InvalidOperationException($"A batch of {batchBytes} bytes cannot hold one {messageSize}-byte message.");
+                    }
+
                     break;
                 }
 

@@ -46,7 +46,8 @@ public sealed unsafe partial class RingProducer
     /// Each message takes 8 bytes of header and its payload, rounded up to a multiple of 8.</param>
     /// <param name="batch">The batch: write messages with <see cref="RingBatch.TryWrite(ReadOnlySpan{byte}, int)"/>
     /// until it says full, then <see cref="RingBatch.Commit"/>. Disposing it uncommitted aborts it. The consumer stops at
-    /// an open batch, so complete it promptly.</param>
+    /// an open batch, so complete it promptly; a blocking write on this producer while its batch is open waits for room
+    /// the batch itself holds back, and may wait out its timeout.</param>
     /// <returns><c>false</c> if the ring has no room for <paramref name="maxBytes"/> now; nothing was reserved then.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBytes"/> is under 8 or over <see cref="MaxBatchLength"/>.</exception>
     /// <exception cref="InvalidOperationException">This producer has a batch open already.</exception>

@@ -167,7 +167,8 @@ public sealed class RingEndpointCounters
     /// <summary>Wake-up syscalls made for the other side.</summary>
     public long WakeCalls { get; }
 
-    /// <summary>Producer: claims it aborted. Consumer: claims of dead producers it revoked.</summary>
+    /// <summary>Producer: claims and batches it aborted (a batch committed empty counts as one). Consumer: claims and
+    /// batches of dead producers it revoked.</summary>
     public long AbandonedClaims { get; }
 
     /// <summary>Consumer: reservations of producers that died before marking them, turned into padding.</summary>

@@ -10,6 +10,25 @@ namespace RingIpc.Tests.Signaling;
 [Collection(nameof(ProcessHeavy))]
 public class AbandonedClaimTests
 {
+    /// <summary>Starts a peer process that takes its hold (<paramref name="mode"/>: a claim or a batch) and keeps it
+    /// for two minutes, and returns once it reports <paramref name="holding"/>.</summary>
+    private static PeerProcess StartHolding(string mode, string name, string holding)
+    {
+        var peer = PeerProcess.Start(mode, name, "120");
+        peer.WaitForOutput(holding, TimeSpan.FromMinutes(2));
+        return peer;
+    }
+
+    /// <summary>The one message a live producer writes in these tests: type 1, payload 42.</summary>
+    private static void ExpectTheLiveMessage(int type, ReadOnlySpan<byte> payload) => Assert.Equal((1, 42), (type, (int)payload[0]));
+
+    /// <summary>Reads the live producer's message and asserts that nothing of the dead holder's is left.</summary>
+    private static void AssertOnlyTheLiveMessageIsLeft(RingConsumer consumer)
+    {
+        Assert.Equal(1, consumer.Read(ExpectTheLiveMessage));
+        Assert.False(consumer.TryRead(out _));
+    }
+
     [Theory]
     [InlineData(RingKind.Mpsc)]
     [InlineData(RingKind.Spsc)]
@@ -18,8 +37,7 @@ public class AbandonedClaimTests
         using var name = new TempName("abandoned");
         using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 4096 });
         using var consumer = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
-        using var peer = PeerProcess.Start("claim-and-hold", name, "120");
-        peer.WaitForOutput("claimed", TimeSpan.FromMinutes(2));
+        using var peer = StartHolding("claim-and-hold", name, "claimed");
 
         if (kind == RingKind.Mpsc)
         {
@@ -36,8 +54,7 @@ public class AbandonedClaimTests
         }
 
         Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(30)), "the abandoned claim still blocks the ring");
-        Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))));
-        Assert.False(consumer.TryRead(out _));
+        AssertOnlyTheLiveMessageIsLeft(consumer);
     }
 
     /// <summary>A batch is all or nothing: a producer process killed with a batch open, its records written and their
@@ -50,16 +67,14 @@ public class AbandonedClaimTests
         using var name = new TempName("abandoned-batch");
         using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 16384 });
         using var consumer = ring.CreateConsumer(WaitStrategy.SpinThenBlock(spinCount: 0));
-        using var peer = PeerProcess.Start("batch-and-hold", name, "120");
-        peer.WaitForOutput("batched", TimeSpan.FromMinutes(2));
+        using var peer = StartHolding("batch-and-hold", name, "batched");
         Assert.False(consumer.WaitForData(TimeSpan.FromMilliseconds(300)), "an open batch must not be visible, nor a live producer's batch revoked");
 
         peer.Kill();
         using var producer = ring.CreateProducer(); // SPSC: the dead producer's role is free
         Assert.True(producer.TryWrite(new byte[] { 42 }, messageType: 1));
         Assert.True(consumer.WaitForData(TimeSpan.FromSeconds(30)), "the abandoned batch still blocks the ring");
-        Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))));
-        Assert.False(consumer.TryRead(out _));
+        AssertOnlyTheLiveMessageIsLeft(consumer);
     }
 
     /// <summary>A consumer that only polls never sleeps, so the sleeping wait's revocation never runs for it: it
@@ -73,14 +88,13 @@ public class AbandonedClaimTests
         using var name = new TempName("abandoned-poll");
         using var ring = SharedRing.Create(name, new RingOptions { Kind = kind, Capacity = 4096 });
         using var consumer = ring.CreateConsumer(WaitStrategy.BusySpin);
-        using var peer = PeerProcess.Start("claim-and-hold", name, "120");
-        peer.WaitForOutput("claimed", TimeSpan.FromMinutes(2));
+        using var peer = StartHolding("claim-and-hold", name, "claimed");
         bool Poll(TimeSpan during)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (clock.Elapsed < during)
             {
-                if (how == "batch" ? consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))) == 1 : TryReadOne())
+                if (how == "batch" ? consumer.Read(ExpectTheLiveMessage) == 1 : TryReadOne())
                 {
                     return true;
                 }
@@ -98,7 +112,7 @@ public class AbandonedClaimTests
 
             using (message)
             {
-                Assert.Equal((1, 42), (message.MessageType, (int)message.Payload[0]));
+                ExpectTheLiveMessage(message.MessageType, message.Payload);
             }
 
             return true;
@@ -128,8 +142,7 @@ public class AbandonedClaimTests
         using var name = new TempName("abandoned-async");
         using var ring = SharedRing.Create(name, new RingOptions { Kind = RingKind.Mpsc, Capacity = 4096 });
         using var consumer = ring.CreateConsumer();
-        using var peer = PeerProcess.Start("claim-and-hold", name, "120");
-        peer.WaitForOutput("claimed", TimeSpan.FromMinutes(2));
+        using var peer = StartHolding("claim-and-hold", name, "claimed");
         using var other = ring.CreateProducer();
         Assert.True(other.TryWrite(new byte[] { 42 }, messageType: 1));
 
@@ -138,7 +151,7 @@ public class AbandonedClaimTests
         Assert.False(waiting.IsCompleted, "a live producer's claim must not be revoked");
         peer.Kill();
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)), "the abandoned claim still blocks the ring");
-        Assert.Equal(1, consumer.Read((type, payload) => Assert.Equal((1, 42), (type, (int)payload[0]))));
+        Assert.Equal(1, consumer.Read(ExpectTheLiveMessage));
     }
 
     [Fact]
