@@ -9,7 +9,9 @@ namespace RingIpc.Tests.Rings;
 /// <summary>
 /// The consumer's release policy (RingConsumer.Consume) where the model test cannot reach: what a drained read held
 /// back is released before every sleep (blocking or async), the walk never reaches the held-back bytes a lap later, and
-/// a ring made by a build that keeps no read position is read as before (released at once, the field ignored).
+/// a ring made by a build that keeps no read position is read as before (released at once, the field ignored); and the
+/// two triggers no other test isolates: a producer's announced sleep for space, and the release right before the kernel
+/// wait of what the wait's last re-check stepped over.
 /// </summary>
 public class ReleasePolicyTests
 {
@@ -49,6 +51,56 @@ public class ReleasePolicyTests
 
         Assert.True(producer.TryWrite(new byte[16]));
         Assert.True(await waiting.AsTask().WaitAsync(Generous));
+    }
+
+    /// <summary>A read that drains the ring releases at once while a producer's sleep for space is announced: the
+    /// sleeper waits for exactly the space that read frees, and nothing else would wake it. The announcement is made
+    /// by hand here, as a producer's blocking write makes it (its slot's bit in the producers-asleep word): a real
+    /// producer only sleeps for space in a ring fuller than a held-back read can leave it.</summary>
+    [Fact]
+    public void A_drained_read_releases_at_once_while_a_producer_sleep_for_space_is_announced()
+    {
+        using var test = new TestRing("release-asleep", new RingOptions { Capacity = 4096 });
+        var (_, ring, producer, consumer) = test;
+        Assert.True(producer.TryWrite(new byte[16]));
+        Assert.Equal(1, consumer.Read((_, _) => { }));
+        Assert.True(ring.Header.Head.LoadAcquire() < ring.Header.ConsumedPosition.LoadAcquire(), "the drained read released at once");
+
+        ring.Header.ProducersAsleep.StoreRelease(1); // slot 0's bit: the producer's
+        Assert.True(producer.TryWrite(new byte[16]));
+        Assert.Equal(1, consumer.Read((_, _) => { }));
+        Assert.Equal(ring.Header.ConsumedPosition.LoadAcquire(), ring.Header.Head.LoadAcquire());
+
+        ring.Header.ProducersAsleep.StoreRelease(0); // withdrawn: the next drained read holds back again
+        Assert.True(producer.TryWrite(new byte[16]));
+        Assert.Equal(1, consumer.Read((_, _) => { }));
+        Assert.True(ring.Header.Head.LoadAcquire() < ring.Header.ConsumedPosition.LoadAcquire(), "a drained read released with no sleeper announced");
+    }
+
+    /// <summary>A blocking wait's last re-check, after its announcement, may step over padding — here a dead producer's
+    /// claim that the recovery before the sleep revoked — and hold that step back like any drained read. The wait
+    /// releases it right before the kernel wait, so a sleeping consumer never sits on bytes it has passed.</summary>
+    [Fact]
+    public async Task Padding_the_last_re_check_steps_over_is_released_before_the_wait_sleeps()
+    {
+        using var name = new TempName("release-recheck");
+        using var ring = SharedRing.Create(name, new RingOptions { Capacity = 4096 });
+        using RingProducer producer = ring.CreateProducer();
+        using RingConsumer consumer = ring.CreateConsumer(WaitStrategy.SpinThenBlock(0)); // recovers before its sleep
+        Assert.True(producer.TryClaim(8, out RingClaim claim));
+        using (var section = SharedSection.Open(name))
+        {
+            // The claim now names a registry slot nobody holds: a dead producer's, which the consumer revokes.
+            BinaryPrimitives.WriteInt32LittleEndian(section.GetSpan(RingHeader.Size + 4, 4), ClaimMarkers.MarkerOf(EndpointRegistry.SlotCount - 1));
+        }
+
+        var waiting = BlockingCall.Start(() => consumer.WaitForData(Generous)).WaitUntilAsleep();
+        long tail = ring.Header.Tail.LoadAcquire();
+        Assert.Equal((tail, tail), (ring.Header.ConsumedPosition.LoadAcquire(), ring.Header.Head.LoadAcquire()));
+
+        claim.Dispose(); // aborting a revoked claim changes nothing
+        Assert.True(producer.TryWrite(new byte[16]));
+        await waiting.Task.WaitAsync(Generous);
     }
 
     /// <summary>Producers may write up to one capacity past the released head; the held-back records behind it are
