@@ -42,17 +42,21 @@ namespace RingIpc;
 /// them before it has acquired the first header, whose commit (item 1) comes after them, so they need no order of
 /// their own and may even tear.</para>
 /// <para><see cref="IntPtr.Size"/> is a JIT-time constant, so the untaken branch costs nothing, and the typed
-/// words are one-pointer structs whose methods inline to the same instructions as the static accessors.
+/// words are one-pointer structs whose methods inline to the same instructions as the static accessors. The accessors
+/// a message's path uses are forced inline: in a large hot method the JIT's inlining budget runs out, and it then left
+/// them (and `HeaderAt`) as calls — measured, in the producer's `TryWrite`.
 /// Every 64-bit field in a section sits at an 8-aligned offset (the header's offsets are pinned by a test,
 /// records are 8-aligned).</para>
 /// </remarks>
 internal static unsafe class Atomics
 {
     /// <summary>Acquire load of a shared 64-bit value, untorn in 32- and 64-bit processes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long LoadAcquire(long* address) =>
         IntPtr.Size == 8 ? Volatile.Read(ref *address) : Interlocked.Read(ref *address);
 
     /// <summary>Release store of a shared 64-bit value, untorn in 32- and 64-bit processes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreRelease(long* address, long value)
     {
         if (IntPtr.Size == 8)
@@ -66,10 +70,12 @@ internal static unsafe class Atomics
     }
 
     /// <summary>Atomically replaces <paramref name="expected"/> by <paramref name="value"/>; full fence.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool CompareAndSwap(long* address, long expected, long value) =>
         Interlocked.CompareExchange(ref *address, value, expected) == expected;
 
     /// <summary>Stores <paramref name="value"/> and then fences: no later load happens before the store is visible.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreFullFence(long* address, long value) => Interlocked.Exchange(ref *address, value);
 
     /// <summary>Stores <paramref name="value"/> and then fences: no later load happens before the store is visible.</summary>
@@ -102,6 +108,7 @@ internal static unsafe class Atomics
     public static void AddSingleWriter(long* address, long amount) => StoreSingleWriter(address, *address + amount);
 
     /// <summary>Reads a value stored with <see cref="StoreSingleWriter"/> (see the remarks for the one torn case).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long LoadSingleWriter(long* address)
     {
         if (IntPtr.Size == 8)
@@ -163,9 +170,11 @@ internal static unsafe class Atomics
         Interlocked.CompareExchange(ref *address, value, expected) == expected;
 
     /// <summary>Acquire load of a shared 32-bit value (aligned 4-byte loads never tear).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LoadAcquire(int* address) => Volatile.Read(ref *address);
 
     /// <summary>Release store of a shared 32-bit value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreRelease(int* address, int value) => Volatile.Write(ref *address, value);
 }
 
@@ -189,21 +198,26 @@ internal readonly unsafe struct SharedInt64
     public long* Address => _address;
 
     /// <inheritdoc cref="Atomics.LoadAcquire(long*)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long LoadAcquire() => Atomics.LoadAcquire(_address);
 
     /// <inheritdoc cref="Atomics.StoreRelease(long*, long)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StoreRelease(long value) => Atomics.StoreRelease(_address, value);
 
     /// <inheritdoc cref="Atomics.StoreFullFence(long*, long)"/>
     public void StoreFullFence(long value) => Atomics.StoreFullFence(_address, value);
 
     /// <inheritdoc cref="Atomics.CompareAndSwap(long*, long, long)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool CompareAndSwap(long expected, long value) => Atomics.CompareAndSwap(_address, expected, value);
 
     /// <inheritdoc cref="Atomics.StoreSingleWriter(long*, long)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StoreSingleWriter(long value) => Atomics.StoreSingleWriter(_address, value);
 
     /// <inheritdoc cref="Atomics.LoadSingleWriter(long*)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long LoadSingleWriter() => Atomics.LoadSingleWriter(_address);
 }
 
@@ -225,9 +239,11 @@ internal readonly unsafe struct SharedInt32
     public int* Address { get; }
 
     /// <inheritdoc cref="Atomics.LoadAcquire(int*)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int LoadAcquire() => Atomics.LoadAcquire(Address);
 
     /// <inheritdoc cref="Atomics.StoreRelease(int*, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StoreRelease(int value) => Atomics.StoreRelease(Address, value);
 
     /// <inheritdoc cref="Atomics.StoreFullFence(int*, int)"/>

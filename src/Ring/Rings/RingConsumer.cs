@@ -607,7 +607,18 @@ public sealed unsafe partial class RingConsumer : IDisposable
         _role.Dispose();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfBusy()
+    {
+        if (_pendingPosition != NoPendingMessage || _inBatch || Volatile.Read(ref _asyncWaitPending))
+        {
+            ThrowBusy();
+        }
+    }
+
+    /// <summary>Throws what <see cref="ThrowIfBusy"/> refuses: kept out of line, like <see cref="ThrowDisposed"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBusy()
     {
         if (_pendingPosition != NoPendingMessage)
         {
@@ -625,13 +636,19 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfDisposed()
     {
         if (IsDisposed)
         {
-            throw _lifetime.ObjectDisposed();
+            ThrowDisposed();
         }
     }
+
+    /// <summary>Kept out of line, with the other throws of a message's path, so that the path inlines its small
+    /// helpers within the JIT's budget.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed() => throw _lifetime.ObjectDisposed();
 
     /// <summary>A blocking read's wait: for a message at the head, on the ring's "data" side.</summary>
     private readonly struct DataWait(RingConsumer consumer) : IBlockingWait

@@ -321,6 +321,16 @@ public sealed unsafe partial class RingProducer : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ValidateMessage(int payloadLength, int messageType, string parameterName)
     {
+        if ((uint)payloadLength > (uint)MaxMessageLength || messageType < 0 || (_messageSize != 0 && payloadLength != _messageSize))
+        {
+            ThrowInvalidMessage(payloadLength, messageType, parameterName);
+        }
+    }
+
+    /// <summary>Throws what <see cref="ValidateMessage"/> refuses (out of line, see <see cref="ThrowDisposed"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowInvalidMessage(int payloadLength, int messageType, string parameterName)
+    {
         if ((uint)payloadLength > (uint)MaxMessageLength)
         {
             throw new ArgumentException(
@@ -361,8 +371,7 @@ public sealed unsafe partial class RingProducer : IDisposable
                 tail = _tail.LoadAcquire();
                 if ((tail & (RecordLayout.Alignment - 1)) != 0 || tail < 0)
                 {
-                    // Every index derived from the tail must be 8-aligned, or a record could cross the end.
-                    throw new RingFormatException("tail position", tail.ToString(), "a non-negative multiple of 8");
+                    ThrowCorruptTail(tail); // every index derived from the tail must be 8-aligned, or a record could cross the end
                 }
 
                 if (!HasRoom(tail, recordLength, out padding))
@@ -521,7 +530,12 @@ public sealed unsafe partial class RingProducer : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private SharedInt64 HeaderAt(long position) => new(_data + (position & _mask));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowCorruptTail(long tail) =>
+        throw new RingFormatException("tail position", tail.ToString(), "a non-negative multiple of 8");
 
     /// <summary>Counts a write or claim refused for lack of room.</summary>
     /// <returns><c>false</c>, the refusal.</returns>
@@ -542,13 +556,19 @@ public sealed unsafe partial class RingProducer : IDisposable
 
     private bool IsDisposed => _lifetime.IsDisposed || _ring.IsDisposed;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfDisposed()
     {
         if (IsDisposed)
         {
-            throw _lifetime.ObjectDisposed();
+            ThrowDisposed();
         }
     }
+
+    /// <summary>Kept out of line, with the other throws of a message's path, so that the path inlines its small
+    /// helpers within the JIT's budget.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed() => throw _lifetime.ObjectDisposed();
 
     /// <summary>A blocking write's wait: for room for one record, on the ring's "space" side.</summary>
     private readonly struct SpaceWait(RingProducer producer, int recordLength) : IBlockingWait
