@@ -96,6 +96,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
 
     internal RingConsumer(SharedRing ring, WaitStrategy waitStrategy, RoleLock role)
     {
+        HotPath.InitializeStatics();
         _ring = ring;
         _signals = ring.Signals;
         WaitStrategy = waitStrategy;
@@ -407,6 +408,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
     }
 
     /// <summary>The first record at the head that is not padding, after releasing the padding before it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Record NextReleasingPadding()
     {
         Record record = _records.Next(_ownHead, _released + _capacity);

@@ -61,6 +61,7 @@ public sealed unsafe partial class RingProducer : IDisposable
 
     internal RingProducer(SharedRing ring, WaitStrategy waitStrategy, RoleLock? role)
     {
+        HotPath.InitializeStatics();
         _ring = ring;
         _signals = ring.Signals;
         WaitStrategy = waitStrategy;
