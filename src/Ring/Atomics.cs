@@ -43,8 +43,8 @@ namespace RingIpc;
 /// their own and may even tear.</para>
 /// <para><see cref="IntPtr.Size"/> is a JIT-time constant, so the untaken branch costs nothing, and the typed
 /// words are one-pointer structs whose methods inline to the same instructions as the static accessors. The accessors
-/// a message's path uses are forced inline: in a large hot method the JIT's inlining budget runs out, and it then left
-/// them (and `HeaderAt`) as calls — measured, in the producer's `TryWrite`.
+/// of a message's path (and the consumer's release) are forced inline: in a large hot method the JIT's inlining budget
+/// runs out, and it then left them, and the producer's <c>HeaderAt</c>, as calls (seen in <c>TryWrite</c>'s code).
 /// Every 64-bit field in a section sits at an 8-aligned offset (the header's offsets are pinned by a test,
 /// records are 8-aligned).</para>
 /// </remarks>
@@ -206,6 +206,7 @@ internal readonly unsafe struct SharedInt64
     public void StoreRelease(long value) => Atomics.StoreRelease(_address, value);
 
     /// <inheritdoc cref="Atomics.StoreFullFence(long*, long)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StoreFullFence(long value) => Atomics.StoreFullFence(_address, value);
 
     /// <inheritdoc cref="Atomics.CompareAndSwap(long*, long, long)"/>

@@ -19,7 +19,7 @@ internal static class HotPath
     /// per-message method is compiled. An <see cref="Optimized"/> method is compiled at its first call, once, and the JIT
     /// reads a static readonly field of an initialized class as a constant: the untaken crash-point branches (four per
     /// write) then vanish, where a class not yet initialized leaves a load and an initialization check at every use.
-    /// Each endpoint's constructor calls this, before the endpoint's first message. (The other static the hot path
-    /// reads, <see cref="FenceMode.ProducerTakesPart"/>, is initialized by the producer's constructor itself.)</summary>
+    /// Each endpoint's constructor calls this, before the endpoint's first message. (The other static a write reads,
+    /// <see cref="FenceMode.ProducerTakesPart"/>, is initialized by the producer's constructor itself.)</summary>
     public static void InitializeStatics() => RuntimeHelpers.RunClassConstructor(typeof(CrashPoints).TypeHandle);
 }

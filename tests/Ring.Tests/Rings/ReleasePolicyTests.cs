@@ -33,7 +33,7 @@ public class ReleasePolicyTests
         Assert.Equal(ring.Header.ConsumedPosition.LoadAcquire(), ring.Header.Head.LoadAcquire());
 
         Assert.True(producer.TryWrite(new byte[16]));
-        await waiting.Task.WaitAsync(Generous);
+        Assert.True(await waiting.Task.WaitAsync(Generous));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class ReleasePolicyTests
 
         claim.Dispose(); // aborting a revoked claim changes nothing
         Assert.True(producer.TryWrite(new byte[16]));
-        await waiting.Task.WaitAsync(Generous);
+        Assert.True(await waiting.Task.WaitAsync(Generous));
     }
 
     /// <summary>Producers may write up to one capacity past the released head; the held-back records behind it are
