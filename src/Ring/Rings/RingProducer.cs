@@ -130,23 +130,31 @@ public sealed unsafe partial class RingProducer : IDisposable
     /// <exception cref="OperationCanceledException">The wait was cancelled; nothing was written.</exception>
     /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageLength"/>.</exception>
     /// <exception cref="ObjectDisposedException">The producer or its ring was disposed, also while this call waited.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public void Write(ReadOnlySpan<byte> message, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         Write(message, 0, timeout, cancellationToken);
 
     /// <summary>Writes <paramref name="message"/> with type <paramref name="messageType"/>, waiting up to
     /// <paramref name="timeout"/> for room.</summary>
     /// <inheritdoc cref="Write(ReadOnlySpan{byte}, TimeSpan, CancellationToken)"/>
+    /// <remarks>The first attempt is <see cref="TryWrite(ReadOnlySpan{byte}, int)"/>, compiled optimized from the start
+    /// (<see cref="HotPath"/>); only the wait for room is tiered: a blocking write that finds room, the common case, runs
+    /// optimized code even where two spinning threads starve the runtime's background recompilation.</remarks>
+    [MethodImpl(HotPath.Optimized)]
     public void Write(ReadOnlySpan<byte> message, int messageType, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         WaitLoop.ValidateTimeout(timeout);
         cancellationToken.ThrowIfCancellationRequested();
-        using EndpointLifetime.Call call = _lifetime.Enter();
-        if (WriteOnce(message, messageType))
+        if (!TryWrite(message, messageType)) // counts the rejection
         {
-            return;
+            WriteWhenRoom(message, messageType, timeout, cancellationToken);
         }
+    }
 
-        _counters.Add(EndpointCounters.FullRejections, 1);
+    /// <summary>The blocking write's wait for room, after its first attempt found none.</summary>
+    private void WriteWhenRoom(ReadOnlySpan<byte> message, int messageType, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using EndpointLifetime.Call call = _lifetime.Enter();
         var loop = new WaitLoop(WaitStrategy, timeout, Waits);
         var wait = new SpaceWait(this, Align(RecordLayout.HeaderLength + message.Length));
         while (!WriteOnce(message, messageType))
