@@ -55,12 +55,12 @@ public class CliTests
         using var ring = SharedRing.Create(name.Name, new RingOptions { Capacity = 4096 });
         using var producer = ring.CreateProducer();
         using var consumer = ring.CreateConsumer();
-        for (int i = 0; i < 3; i++)
+        Assert.True(producer.TryWrite(new byte[10]));
+        Assert.Equal(1, consumer.Read(static (_, _) => { })); // it drained the ring: its 24 bytes are held back
+        for (int i = 1; i < 3; i++)
         {
             Assert.True(producer.TryWrite(new byte[10 + i]));
         }
-
-        Assert.Equal(1, consumer.Read(static (_, _) => { }, 1));
 
         CliRun run = CliRun.Of("stat", name.Name, "--json");
 
@@ -69,6 +69,7 @@ public class CliTests
         Assert.Equal((name.Name, "spsc", 4096, 2, false), (json.GetProperty("name").GetString(), json.GetProperty("kind").GetString(),
             json.GetProperty("capacity").GetInt32(), json.GetProperty("unreadMessages").GetInt32(), json.GetProperty("stale").GetBoolean()));
         Assert.Equal(OperatingSystem.IsLinux(), json.GetProperty("fenceMode").GetBoolean()); // its consumer is attached (Linux: membarrier)
+        Assert.Equal((24L, 0L, 72L), (json.GetProperty("head").GetInt64(), json.GetProperty("releasedPosition").GetInt64(), json.GetProperty("tail").GetInt64()));
         JsonElement writer = json.GetProperty("producers").EnumerateArray().Single();
         Assert.Equal((Environment.ProcessId, true, 3L, 33L), (writer.GetProperty("pid").GetInt32(), writer.GetProperty("alive").GetBoolean(),
             writer.GetProperty("counters").GetProperty("messages").GetInt64(), writer.GetProperty("counters").GetProperty("bytes").GetInt64()));
@@ -80,6 +81,7 @@ public class CliTests
         CliRun table = CliRun.Of("stat", name.Name);
         Assert.Equal(0, table.ExitCode);
         Assert.Contains("2 unread message(s)", table.Output);
+        Assert.Contains("head 24 (space released up to 0), tail 72", table.Output);
         Assert.Contains("not blocked", table.Output);
         Assert.Contains(table.Output.Split('\n'), line => line.Contains("producer") && line.Contains($"{Environment.ProcessId}") && line.Contains("alive"));
     }

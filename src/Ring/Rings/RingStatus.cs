@@ -11,8 +11,8 @@ namespace RingIpc;
 /// </summary>
 public sealed class RingStatus
 {
-    internal RingStatus(string name, RingKind kind, int capacity, int maxMessageLength, ulong messageFingerprint, long head, long tail,
-        int unreadMessages, int creatorProcessId, bool creatorIsAlive, DateTimeOffset createdAt,
+    internal RingStatus(string name, RingKind kind, int capacity, int maxMessageLength, ulong messageFingerprint, long head, long released,
+        long tail, int unreadMessages, int creatorProcessId, bool creatorIsAlive, DateTimeOffset createdAt,
         RingEndpointStatus? consumer, IReadOnlyList<RingEndpointStatus> producers, RingHeadBlock? headBlockedBy, bool fenceMode)
     {
         FenceMode = fenceMode;
@@ -22,6 +22,7 @@ public sealed class RingStatus
         MaxMessageLength = maxMessageLength;
         MessageFingerprint = messageFingerprint;
         Head = head;
+        ReleasedPosition = released;
         Tail = tail;
         UnreadMessages = unreadMessages;
         CreatorProcessId = creatorProcessId;
@@ -81,6 +82,12 @@ public sealed class RingStatus
     /// <summary>The consumer's read position (bytes consumed since the ring was created; the space of the last
     /// sixteenth of the ring read may not be released to producers yet).</summary>
     public long Head { get; }
+
+    /// <summary>Where the consumer has given the space back to producers: at most <see cref="Head"/>. The bytes between
+    /// the two were read and are held back by the release policy (at most a sixteenth of the ring, 64 KiB at most, after
+    /// a read that drained the ring) until the consumer's next release; producers may write up to this position plus
+    /// <see cref="Capacity"/>. Equal to <see cref="Head"/> on a ring made by a build without the release policy.</summary>
+    public long ReleasedPosition { get; }
 
     /// <summary>The claim position (bytes reserved by producers since the ring was created).</summary>
     public long Tail { get; }

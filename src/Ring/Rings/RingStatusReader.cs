@@ -36,7 +36,7 @@ internal static class RingStatusReader
                 int unread = CountMessages(ring.Records, head, tail);
                 if (ReadPosition(header, keepsReadPosition) == head || attempt == Attempts)
                 {
-                    return Snapshot(ring, head, tail, block, unread);
+                    return Snapshot(ring, head, released, tail, block, unread);
                 }
             }
             catch (RingFormatException) when (ReadPosition(header, keepsReadPosition) != head && attempt < Attempts)
@@ -49,7 +49,7 @@ internal static class RingStatusReader
     private static long ReadPosition(RingHeader header, bool keepsReadPosition) =>
         keepsReadPosition ? header.ConsumedPosition.LoadAcquire() : header.Head.LoadAcquire();
 
-    private static RingStatus Snapshot(SharedRing ring, long head, long tail, RingHeadBlock? block, int unread)
+    private static RingStatus Snapshot(SharedRing ring, long head, long released, long tail, RingHeadBlock? block, int unread)
     {
         RingHeader header = ring.Header;
         var producers = new List<RingEndpointStatus>();
@@ -65,7 +65,7 @@ internal static class RingStatusReader
         }
 
         ProcessIdentity creator = header.Creator;
-        return new RingStatus(ring.Name, ring.Kind, ring.Capacity, ring.MaxMessageLength, ring.MessageFingerprint, head, tail, unread,
+        return new RingStatus(ring.Name, ring.Kind, ring.Capacity, ring.MaxMessageLength, ring.MessageFingerprint, head, released, tail, unread,
             creator.ProcessId, ProcessLiveness.IsAlive(creator), FromUnixMs(header.CreationTimeUnixMs),
             ReadConsumer(header), producers, block, (header.FlagsWord.LoadAcquire() & RingHeader.FlagFenceMode) != 0);
     }

@@ -28,9 +28,12 @@ public class ReleasePolicyTests
         Assert.True(producer.TryWrite(new byte[16]));
         Assert.Equal(1, consumer.Read((_, _) => { }));
         Assert.True(ring.Header.Head.LoadAcquire() < ring.Header.ConsumedPosition.LoadAcquire(), "the drained read released at once");
+        RingStatus held = ring.GetStatus(); // the status shows both positions
+        Assert.Equal((0L, 24L, 24L), (held.ReleasedPosition, held.Head, held.Tail));
 
         var waiting = BlockingCall.Start(() => consumer.WaitForData(Generous)).WaitUntilAsleep();
         Assert.Equal(ring.Header.ConsumedPosition.LoadAcquire(), ring.Header.Head.LoadAcquire());
+        Assert.Equal(24L, ring.GetStatus().ReleasedPosition);
 
         Assert.True(producer.TryWrite(new byte[16]));
         Assert.True(await waiting.Task.WaitAsync(Generous));
