@@ -151,7 +151,9 @@ public sealed unsafe partial class RingProducer : IDisposable
         }
     }
 
-    /// <summary>The blocking write's wait for room, after its first attempt found none.</summary>
+    /// <summary>The blocking write's wait for room, after its first attempt found none: never inlined into the optimized
+    /// <see cref="Write(ReadOnlySpan{byte}, int, TimeSpan, CancellationToken)"/>, so that the wait stays tiered.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteWhenRoom(ReadOnlySpan<byte> message, int messageType, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using EndpointLifetime.Call call = _lifetime.Enter();

@@ -84,15 +84,17 @@ public sealed class RingStatus
     public long Head { get; }
 
     /// <summary>Where the consumer has given the space back to producers: at most <see cref="Head"/>. The bytes between
-    /// the two were read and are held back by the release policy (at most a sixteenth of the ring, 64 KiB at most, after
-    /// a read that drained the ring) until the consumer's next release; producers may write up to this position plus
-    /// <see cref="Capacity"/>. Equal to <see cref="Head"/> on a ring made by a build without the release policy.</summary>
+    /// the two were read and not released yet: held back by the release policy (at most a sixteenth of the ring, 64 KiB
+    /// at most, after a read that drained the ring) until the consumer's next release, or, for a moment, a release under
+    /// way. Producers may write up to this position plus <see cref="Capacity"/>. Equal to <see cref="Head"/> on a ring
+    /// made by a build without the release policy.</summary>
     public long ReleasedPosition { get; }
 
     /// <summary>The claim position (bytes reserved by producers since the ring was created).</summary>
     public long Tail { get; }
 
-    /// <summary>Bytes reserved by producers and not yet read by the consumer: tail − head.</summary>
+    /// <summary>Bytes reserved by producers and not yet read by the consumer: tail − head. (The room producers have is
+    /// <see cref="Capacity"/> − (tail − <see cref="ReleasedPosition"/>), which counts the read bytes held back too.)</summary>
     public long UsedBytes => Tail - Head;
 
     /// <summary>The pid of the process that created the ring.</summary>

@@ -26,7 +26,7 @@ internal static class RingStatusReader
             // A ring made by a build without the release policy keeps no read position: the head is the read position.
             bool keepsReadPosition = header.KeepsReadPosition;
             long released = header.Head.LoadAcquire();
-            long head = ReadPosition(header, keepsReadPosition);
+            long head = keepsReadPosition ? header.ConsumedPosition.LoadAcquire() : released; // one load: equal without the flag
             long tail = header.Tail.LoadAcquire();
             RingHeader.ValidateReadPosition(released, head, tail, ring.Capacity);
 

@@ -53,12 +53,14 @@ public class BlockingTests
         using var producer = ring.CreateProducer(Strategy(strategy));
         using var consumer = ring.CreateConsumer();
         FillUp(producer);
+        long rejected = ring.GetStatus().Producers[0].Counters.FullRejections;
         var timeout = TimeSpan.FromMilliseconds(300);
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<TimeoutException>(() => producer.Write(new byte[120], timeout));
         AssertReturnedAtDeadline(clock.Elapsed, timeout);
         AssertReachedItsLastPhase(strategy, producer.Waits);
         Assert.Contains(name.Name, error.Message);
+        Assert.Equal(rejected + 1, ring.GetStatus().Producers[0].Counters.FullRejections); // one per write that waited, not per poll
         Assert.Equal(32, consumer.Read((_, _) => { }));
     }
 
