@@ -108,7 +108,6 @@ internal static unsafe class Atomics
     public static void AddSingleWriter(long* address, long amount) => StoreSingleWriter(address, *address + amount);
 
     /// <summary>Reads a value stored with <see cref="StoreSingleWriter"/> (see the remarks for the one torn case).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long LoadSingleWriter(long* address)
     {
         if (IntPtr.Size == 8)
@@ -218,7 +217,6 @@ internal readonly unsafe struct SharedInt64
     public void StoreSingleWriter(long value) => Atomics.StoreSingleWriter(_address, value);
 
     /// <inheritdoc cref="Atomics.LoadSingleWriter(long*)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long LoadSingleWriter() => Atomics.LoadSingleWriter(_address);
 }
 

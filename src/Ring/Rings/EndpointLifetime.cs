@@ -110,9 +110,10 @@ internal sealed class EndpointLifetime
 
     public ObjectDisposedException ObjectDisposed() => new(_name, $"The {_name} was disposed.");
 
-    /// <summary>Kept out of the calls' entry, so that it stays small enough to inline.</summary>
+    /// <summary>Throws <see cref="ObjectDisposed"/>. Kept out of line, so that the checks that call it — the calls'
+    /// entry, the endpoints' <c>ThrowIfDisposed</c> — stay small enough to inline within the JIT's budget.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowDisposed() => throw ObjectDisposed();
+    public void ThrowDisposed() => throw ObjectDisposed();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowInCall() =>

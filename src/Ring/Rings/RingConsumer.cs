@@ -618,7 +618,7 @@ public sealed unsafe partial class RingConsumer : IDisposable
         }
     }
 
-    /// <summary>Throws what <see cref="ThrowIfBusy"/> refuses: kept out of line, like <see cref="ThrowDisposed"/>.</summary>
+    /// <summary>Throws what <see cref="ThrowIfBusy"/> refuses: kept out of line, like <see cref="EndpointLifetime.ThrowDisposed"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowBusy()
     {
@@ -643,14 +643,9 @@ public sealed unsafe partial class RingConsumer : IDisposable
     {
         if (IsDisposed)
         {
-            ThrowDisposed();
+            _lifetime.ThrowDisposed();
         }
     }
-
-    /// <summary>Kept out of line, with the other throws of a message's path, so that the path inlines its small
-    /// helpers within the JIT's budget.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowDisposed() => throw _lifetime.ObjectDisposed();
 
     /// <summary>A blocking read's wait: for a message at the head, on the ring's "data" side.</summary>
     private readonly struct DataWait(RingConsumer consumer) : IBlockingWait

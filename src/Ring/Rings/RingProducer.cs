@@ -338,7 +338,7 @@ public sealed unsafe partial class RingProducer : IDisposable
         }
     }
 
-    /// <summary>Throws what <see cref="ValidateMessage"/> refuses (out of line, see <see cref="ThrowDisposed"/>).</summary>
+    /// <summary>Throws what <see cref="ValidateMessage"/> refuses (out of line, like <see cref="EndpointLifetime.ThrowDisposed"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowInvalidMessage(int payloadLength, int messageType, string parameterName)
     {
@@ -572,14 +572,9 @@ public sealed unsafe partial class RingProducer : IDisposable
     {
         if (IsDisposed)
         {
-            ThrowDisposed();
+            _lifetime.ThrowDisposed();
         }
     }
-
-    /// <summary>Kept out of line, with the other throws of a message's path, so that the path inlines its small
-    /// helpers within the JIT's budget.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowDisposed() => throw _lifetime.ObjectDisposed();
 
     /// <summary>A blocking write's wait: for room for one record, on the ring's "space" side.</summary>
     private readonly struct SpaceWait(RingProducer producer, int recordLength) : IBlockingWait

@@ -9,8 +9,9 @@ namespace RingIpc;
 /// taken, nothing is revoked), validates every value it uses, and walks at most one lap from the head.
 /// </summary>
 /// <remarks>The ring may be running meanwhile: a walk that the consumer overtook (the head moved past where it
-/// began) may read a later lap's payload where it expected a header, so such a walk is retried, and only a walk
-/// under a head that stayed put may report corruption.</remarks>
+/// began) may read a later lap's payload where it expected a header, and positions loaded one after another while the
+/// consumer releases and producers reserve may look impossible, so such a read is retried, and only a read under
+/// positions that stayed put may report corruption.</remarks>
 internal static class RingStatusReader
 {
     private const int Attempts = 4;
@@ -28,10 +29,11 @@ internal static class RingStatusReader
             long released = header.Head.LoadAcquire();
             long head = keepsReadPosition ? header.ConsumedPosition.LoadAcquire() : released; // one load: equal without the flag
             long tail = header.Tail.LoadAcquire();
-            RingHeader.ValidateReadPosition(released, head, tail, ring.Capacity);
-
             try
             {
+                // Inside the retry: between the loads the consumer may release and producers reserve past the released
+                // position loaded first, so positions that moved may look impossible without being corrupt.
+                RingHeader.ValidateReadPosition(released, head, tail, ring.Capacity);
                 RingHeadBlock? block = ReadHeadBlock(ring, head, tail);
                 int unread = CountMessages(ring.Records, head, tail);
                 if (ReadPosition(header, keepsReadPosition) == head || attempt == Attempts)
@@ -39,9 +41,10 @@ internal static class RingStatusReader
                     return Snapshot(ring, head, released, tail, block, unread);
                 }
             }
-            catch (RingFormatException) when (ReadPosition(header, keepsReadPosition) != head && attempt < Attempts)
+            catch (RingFormatException) when (attempt < Attempts &&
+                (header.Head.LoadAcquire() != released || ReadPosition(header, keepsReadPosition) != head))
             {
-                // The consumer overtook the walk: read again.
+                // The consumer moved meanwhile (it overtook the walk, or released and producers reserved): read again.
             }
         }
     }
