@@ -100,7 +100,7 @@ public static class Program
 
         public int[] Sizes => SizesGiven is { Length: > 0 } given ? given : Quick ? new[] { 16, 1024 } : AllSizes;
 
-        public RowTiming Timing => new(TimeSpan.FromSeconds(Quick ? 0.1 : 0.25), TimeSpan.FromSeconds(Quick ? 0.02 : 0.05),
+        public RowTiming Timing => new(TimeSpan.FromSeconds(Quick ? 0.1 : 0.25), TimeSpan.FromSeconds(Quick ? 0.02 : 0.03),
             TimeSpan.FromSeconds(MeasuredGiven ?? (Quick ? 0.05 : 0.1)));
 
         public bool Runs(string section) => Sections is not { Length: > 0 } || Sections.Contains(section, StringComparer.OrdinalIgnoreCase);
